@@ -1,0 +1,71 @@
+import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
+import { KmsKey as AwsKmsKey } from "@cdktf/provider-aws/lib/kms-key";
+import { Construct } from "constructs";
+import { accountRoot, dataLifecycle, type StackContext } from "./context";
+import { type Conditions, type PolicyStatement, policyJson } from "./policy";
+
+/** One service's use of the key, scoped by conditions (encryption context, source account or ARN). */
+export interface KeyGrant {
+  /** Statement id, e.g. "CloudWatchLogs". */
+  readonly sid: string;
+  /** Service principal, e.g. `logs.eu-west-1.amazonaws.com`. */
+  readonly service: string;
+  readonly actions: string[];
+  readonly conditions?: Conditions;
+}
+
+export interface KmsKeyProps {
+  readonly context: StackContext;
+  /** What the key protects; becomes the alias `alias/<prefix>-<purpose>`. */
+  readonly purpose: string;
+  readonly description: string;
+  /** Services that may use the key, each scoped by its conditions. @default none */
+  readonly grants?: KeyGrant[];
+  /** Days a scheduled deletion waits. @default 30 in production, 7 elsewhere */
+  readonly deletionWindowInDays?: number;
+}
+
+/**
+ * A customer-managed symmetric key with yearly rotation, administered by the account (so IAM policies
+ * decide who else may use it) and usable by the named services only under their conditions.
+ */
+export class KmsKey extends Construct {
+  readonly key: AwsKmsKey;
+  readonly arn: string;
+  readonly aliasName: string;
+
+  constructor(scope: Construct, id: string, props: KmsKeyProps) {
+    super(scope, id);
+    const ctx = props.context;
+    const statements: PolicyStatement[] = [
+      {
+        sid: "AccountAdministers",
+        principals: { AWS: accountRoot(ctx) },
+        // The account root must hold kms:* on the key or the key becomes unmanageable; IAM policies then decide.
+        actions: ["kms:*"],
+        // In a key policy "*" means this key.
+        resources: ["*"],
+      },
+      ...(props.grants ?? []).map(
+        (g): PolicyStatement => ({
+          sid: g.sid,
+          principals: { Service: g.service },
+          actions: g.actions,
+          // In a key policy "*" means this key.
+          resources: ["*"],
+          conditions: g.conditions,
+        }),
+      ),
+    ];
+    this.key = new AwsKmsKey(this, "key", {
+      description: props.description,
+      enableKeyRotation: true,
+      deletionWindowInDays: props.deletionWindowInDays ?? (ctx.production ? 30 : 7),
+      policy: policyJson(statements),
+      lifecycle: dataLifecycle(ctx),
+    });
+    this.arn = this.key.arn;
+    this.aliasName = `alias/${ctx.naming.name("kmsAliasName", props.purpose)}`;
+    new KmsAlias(this, "alias", { name: this.aliasName, targetKeyId: this.key.keyId });
+  }
+}

@@ -1,0 +1,80 @@
+import { createHash } from "node:crypto";
+
+/** AWS name limits this project runs into; one place, so no call site truncates by hand. */
+export const NAME_LIMITS = {
+  albName: 32,
+  targetGroupName: 32,
+  iamRoleName: 64,
+  iamPolicyName: 128,
+  s3BucketName: 63,
+  logGroupName: 512,
+  kmsAliasName: 256,
+  securityGroupName: 255,
+  ecsName: 255,
+  ecrRepositoryName: 256,
+  generic: 255,
+} as const;
+
+export type NameKind = keyof typeof NAME_LIMITS;
+
+const HASH_LENGTH = 7;
+
+/** A short, stable hash of a name: the same input gives the same suffix on every synth. */
+export function shortHash(value: string, length = HASH_LENGTH): string {
+  return createHash("sha256").update(value).digest("hex").slice(0, length);
+}
+
+/**
+ * Fits `full` into `limit` characters. A name that fits is returned unchanged; a longer one keeps
+ * its head and ends in a hash of the whole name, so two long names that share a prefix never collide
+ * and the same input always gives the same output.
+ */
+export function fitName(full: string, limit: number): string {
+  if (full.length <= limit) return full;
+  const hash = shortHash(full);
+  const head = full.slice(0, limit - hash.length - 1).replace(/[-_.]+$/, "");
+  return `${head}-${hash}`;
+}
+
+/** Names every physical resource of one environment: `<project>-<environment>-<parts…>`. */
+export class Naming {
+  /** The prefix every name starts with, e.g. `fws-prod`. */
+  readonly prefix: string;
+
+  constructor(
+    readonly project: string,
+    readonly environment: string,
+  ) {
+    this.prefix = `${project}-${environment}`;
+  }
+
+  /** A name for a resource of `kind`, within that kind's limit. */
+  name(kind: NameKind, ...parts: string[]): string {
+    const full = [this.prefix, ...parts].filter((p) => p.length > 0).join("-");
+    const cleaned = kind === "s3BucketName" ? full.toLowerCase().replace(/[^a-z0-9-]/g, "-") : full;
+    return fitName(cleaned, NAME_LIMITS[kind]);
+  }
+
+  /**
+   * A globally unique S3 bucket name: the environment's name plus account and region, since bucket
+   * names are shared by every AWS account.
+   */
+  bucketName(purpose: string, account: string, region: string): string {
+    return this.name("s3BucketName", purpose, account, region);
+  }
+
+  /** A CloudWatch log group name: `/<project>/<environment>/<parts…>`. */
+  logGroupName(...parts: string[]): string {
+    return fitName(`/${this.project}/${this.environment}/${parts.join("/")}`, NAME_LIMITS.logGroupName);
+  }
+
+  /** The pattern every log group of this environment matches, for key-policy conditions. */
+  get logGroupPattern(): string {
+    return `/${this.project}/${this.environment}/*`;
+  }
+
+  /** A naming scoped below this one, for a module that may be instantiated more than once. */
+  child(scope: string): Naming {
+    return new Naming(this.project, `${this.environment}-${scope}`);
+  }
+}

@@ -1,0 +1,249 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { loadEnvironments, parseEnvironment } from "../config/load";
+
+const VALID = `
+account: "123456789012"
+region: eu-west-1
+network:
+  cidr: 10.0.0.0/16
+  availabilityZones: [eu-west-1a, eu-west-1b]
+`;
+
+/** The errors of `VALID` with `edit` applied to its text. */
+function errorsOf(text: string, name = "test"): string[] {
+  const result = parseEnvironment(text, "config/test.yaml", name);
+  return "errors" in result ? result.errors : [];
+}
+
+describe("the shipped examples", () => {
+  const { environments, errors } = loadEnvironments("config");
+
+  it("validate without errors", () => {
+    expect(errors).toEqual([]);
+    expect(environments.map((e) => e.name)).toEqual(["dev", "prod"]);
+  });
+
+  it("differ as promised: dev 2 AZs and one NAT, prod 3 AZs, a NAT per AZ, production", () => {
+    const [dev, prod] = environments;
+    expect(dev.network.availabilityZones).toHaveLength(2);
+    expect(dev.network.natGateways).toBe("single");
+    expect(dev.production).toBe(false);
+    expect(prod.network.availabilityZones).toHaveLength(3);
+    expect(prod.network.natGateways).toBe("perAz");
+    expect(prod.production).toBe(true);
+    expect(prod.network.flowLogs.retentionDays).toBeGreaterThan(dev.network.flowLogs.retentionDays);
+  });
+});
+
+describe("defaults", () => {
+  const result = parseEnvironment(VALID, "config/test.yaml", "test");
+  const env = "environment" in result ? result.environment : undefined;
+
+  it("come from the schema: local state, NAT per AZ, port 443 egress, flow logs to CloudWatch for 90 days", () => {
+    expect(env?.state).toEqual({ backend: "local" });
+    expect(env?.network.natGateways).toBe("perAz");
+    expect(env?.network.egressPorts).toEqual([443]);
+    expect(env?.network.flowLogs).toEqual({
+      destination: "cloudwatch",
+      retentionDays: 90,
+      aggregationIntervalSeconds: 600,
+    });
+    expect(env?.network.endpoints).toEqual({ s3Gateway: true, interface: [] });
+    expect(env?.project).toBe("fws");
+  });
+
+  it("derive the subnets from the VPC range", () => {
+    expect(env?.network.subnets).toEqual({
+      private: ["10.0.0.0/20", "10.0.16.0/20"],
+      public: ["10.0.128.0/20", "10.0.144.0/20"],
+    });
+  });
+});
+
+describe("a bad config file", () => {
+  it.each([
+    [
+      "a typo'd key",
+      VALID.replace("network:", "netwrok: {}\nnetwork:"),
+      "config/test.yaml: netwrok: unknown key (a typo?); remove it or fix its name",
+    ],
+    [
+      "a nested typo'd key",
+      `${VALID}  natGateway: single\n`,
+      "config/test.yaml: network.natGateway: unknown key",
+    ],
+    [
+      "an unquoted account id",
+      VALID.replace('"123456789012"', "123456789012"),
+      "config/test.yaml: account: expected a 12-digit AWS account id in quotes, got 123456789012",
+    ],
+    [
+      "a short account id",
+      VALID.replace("123456789012", "12345"),
+      'account: expected a 12-digit AWS account id in quotes, got "12345"',
+    ],
+    [
+      "an unknown region",
+      VALID.replace("region: eu-west-1", "region: europe"),
+      'region: expected an AWS region such as eu-west-1, got "europe"',
+    ],
+    [
+      "an AZ of another region",
+      VALID.replace("eu-west-1b", "us-east-1b"),
+      'network.availabilityZones.1: expected an AZ of region eu-west-1 (such as eu-west-1a), got "us-east-1b"',
+    ],
+    [
+      "the same AZ twice",
+      VALID.replace("eu-west-1b", "eu-west-1a"),
+      'network.availabilityZones.1: expected each AZ once, got "eu-west-1a" again',
+    ],
+    [
+      "one AZ",
+      VALID.replace(", eu-west-1b", ""),
+      "network.availabilityZones: expected at least 2 items, got 1",
+    ],
+    [
+      "a malformed CIDR",
+      VALID.replace("10.0.0.0/16", "10.0.0/16"),
+      'network.cidr: expected an IPv4 CIDR block such as 10.0.0.0/16 (no host bits set), got "10.0.0/16"',
+    ],
+    [
+      "a VPC that is too large",
+      VALID.replace("10.0.0.0/16", "10.0.0.0/8"),
+      "network.cidr: expected a VPC range from /16 to /24, got /8",
+    ],
+    [
+      "a NAT mode that does not exist",
+      `${VALID}  natGateways: one\n`,
+      'network.natGateways: expected one of "none" | "single" | "perAz", got "one"',
+    ],
+    [
+      "a retention CloudWatch refuses",
+      `${VALID}  flowLogs: { retentionDays: 10 }\n`,
+      "network.flowLogs.retentionDays: expected a CloudWatch Logs retention period (1, 3, 5",
+    ],
+    [
+      "a port out of range",
+      `${VALID}  egressPorts: [443, 70000]\n`,
+      "network.egressPorts.1: expected at most 65535, got 70000",
+    ],
+    [
+      "a subnet outside the VPC",
+      `${VALID}  subnets: { public: [10.0.0.0/24, 10.1.0.0/24], private: [10.0.2.0/24, 10.0.3.0/24] }\n`,
+      "network.subnets.public.1: expected a range inside the VPC's 10.0.0.0/16, got 10.1.0.0/24",
+    ],
+    [
+      "overlapping subnets",
+      `${VALID}  subnets: { public: [10.0.0.0/24, 10.0.1.0/24], private: [10.0.0.0/23, 10.0.3.0/24] }\n`,
+      "network.subnets.private.0: expected a range that overlaps no other subnet, got 10.0.0.0/23 (overlaps 10.0.0.0/24)",
+    ],
+    [
+      "a subnet list shorter than the AZs",
+      `${VALID}  subnets: { public: [10.0.0.0/24], private: [10.0.2.0/24, 10.0.3.0/24] }\n`,
+      "network.subnets.public: expected 2 CIDRs (one per AZ), got 1",
+    ],
+    [
+      "no NAT and no endpoints",
+      `${VALID}  natGateways: none\n`,
+      'network.natGateways: expected "single" or "perAz", or endpoints that let private tasks pull images and write logs without NAT; got "none" without ecr.api, ecr.dkr, logs',
+    ],
+    [
+      "a single NAT in production",
+      `production: true\n${VALID}  natGateways: single\n`,
+      'network.natGateways: expected "perAz" or "none" in a production environment (a single NAT gateway fails with its AZ), got "single"',
+    ],
+    [
+      "an S3 backend without settings",
+      `${VALID}state: { backend: s3 }\n`,
+      "state.s3: expected the S3 backend's settings (bucket at least) when state.backend is s3, got nothing",
+    ],
+    [
+      "a reserved tag key",
+      `${VALID}tags: { "aws:owner": me }\n`,
+      "tags.aws:owner: expected a tag key of 1-128 letters",
+    ],
+    [
+      "a missing required field",
+      VALID.replace('account: "123456789012"\n', ""),
+      "config/test.yaml: account: expected a 12-digit AWS account id in quotes, got nothing",
+    ],
+    [
+      "broken YAML",
+      `${VALID}  natGateways: [single\n`,
+      "config/test.yaml: line 8, column 1: expected valid YAML, got",
+    ],
+    ["a duplicate key", `${VALID}region: us-east-1\n`, "expected valid YAML, got Map keys must be unique"],
+  ])("with %s gets a message naming file, field, expectation and value", (_what, text, message) => {
+    const errors = errorsOf(text);
+    expect(errors.some((e) => e.includes(message))).toBe(true);
+    for (const e of errors) expect(e.startsWith("config/test.yaml: ")).toBe(true);
+  });
+
+  it("reports several errors of one file together", () => {
+    const text = VALID.replace('"123456789012"', "1")
+      .replace("eu-west-1\n", "nowhere\n")
+      .replace("network:", "extra: 1\nnetwork:");
+    const errors = errorsOf(text);
+    expect(errors).toHaveLength(3);
+    expect(errors.map((e) => e.split(":")[1].trim())).toEqual(
+      expect.arrayContaining(["account", "region", "extra"]),
+    );
+  });
+
+  it("with a name that cannot name a stack is refused", () => {
+    expect(errorsOf(VALID, "Prod_EU")).toEqual([
+      'config/test.yaml: file name: expected 2-16 lowercase letters, digits or hyphens (it names the stack and every resource), got "Prod_EU"',
+    ]);
+  });
+});
+
+describe("main.ts", () => {
+  const run = (configDir: string, outdir: string) =>
+    spawnSync(process.execPath, ["--import", "tsx", "main.ts"], {
+      env: { ...process.env, CONFIG_DIR: configDir, CDKTF_OUTDIR: outdir },
+      encoding: "utf8",
+    });
+
+  it("exits non-zero, lists every problem of every file, and writes no stack", () => {
+    const dir = mkdtempSync(join(tmpdir(), "fws-config-"));
+    writeFileSync(join(dir, "good.yaml"), VALID);
+    writeFileSync(
+      join(dir, "bad.yaml"),
+      VALID.replace("eu-west-1b", "eu-west-2b").replace('"123456789012"', "12"),
+    );
+    const out = join(dir, "out");
+    const result = run(dir, out);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain("Invalid configuration (2 problems); nothing was synthesized:");
+    expect(result.stderr).toContain(
+      "bad.yaml: account: expected a 12-digit AWS account id in quotes, got 12",
+    );
+    expect(result.stderr).toContain(
+      "bad.yaml: network.availabilityZones.1: expected an AZ of region eu-west-1",
+    );
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    expect(existsSync(join(out, "stacks"))).toBe(false);
+  });
+
+  it("synthesizes one stack per file of CONFIG_DIR, named after the file", () => {
+    const dir = mkdtempSync(join(tmpdir(), "fws-config-"));
+    mkdirSync(join(dir, "envs"));
+    writeFileSync(join(dir, "envs", "staging.yaml"), VALID);
+    const out = join(dir, "out");
+    const result = run(join(dir, "envs"), out);
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    expect(readdirSync(join(out, "stacks"))).toEqual(["staging"]);
+  });
+
+  it("names a config directory that does not exist", () => {
+    const result = run("/nonexistent/config", mkdtempSync(join(tmpdir(), "fws-out-")));
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(
+      "/nonexistent/config: expected a directory of environment files, got nothing there",
+    );
+  });
+});

@@ -1,0 +1,321 @@
+import {
+  type Body,
+  configFromText,
+  loadConfig,
+  policyOf,
+  resourceNamed,
+  resourcesOf,
+  type StackJson,
+  synthConfig,
+} from "./support/synth";
+
+const ref = (type: string, name: string, attr = "id") => `\${${type}.${name}.${attr}}`;
+const namesOf = (json: StackJson, type: string) => resourcesOf(json, type).map(([n]) => n);
+
+describe.each([
+  ["dev", 2, 1],
+  ["prod", 3, 3],
+])("the %s network", (env, azCount, natCount) => {
+  const config = loadConfig(`config/${env}.yaml`);
+  let json: StackJson;
+  beforeAll(() => {
+    json = synthConfig(config);
+  });
+
+  it("is a VPC with DNS support and hostnames on the configured range", () => {
+    const [[, vpc]] = resourcesOf(json, "aws_vpc");
+    expect(vpc).toMatchObject({
+      cidr_block: config.network.cidr,
+      enable_dns_support: true,
+      enable_dns_hostnames: true,
+    });
+  });
+
+  it("has a public and a private subnet in every AZ, with the derived ranges and no public IPs", () => {
+    const subnets = resourcesOf(json, "aws_subnet").map(([, s]) => s);
+    expect(subnets).toHaveLength(2 * azCount);
+    for (const tier of ["public", "private"] as const) {
+      const tierSubnets = subnets.filter((s) => s.tags.Tier === tier);
+      expect(tierSubnets.map((s) => s.availability_zone)).toEqual(config.network.availabilityZones);
+      expect(tierSubnets.map((s) => s.cidr_block)).toEqual(config.network.subnets[tier]);
+    }
+    for (const s of subnets) expect(s.map_public_ip_on_launch).toBe(false);
+  });
+
+  it(`has ${natCount} NAT gateway(s) in public subnets, and routes each private subnet through one`, () => {
+    const nats = resourcesOf(json, "aws_nat_gateway");
+    expect(nats).toHaveLength(natCount);
+    const publicSubnetNames = namesOf(json, "aws_subnet").filter((n) => n.includes("public"));
+    for (const [, nat] of nats) {
+      expect(publicSubnetNames.map((n) => ref("aws_subnet", n))).toContain(nat.subnet_id);
+    }
+    const privateTables = resourcesOf(json, "aws_route_table").filter(([n]) => n.includes("private-routes"));
+    expect(privateTables).toHaveLength(azCount);
+    const targets = privateTables.map(([, t]) => t.route[0].nat_gateway_id);
+    expect(new Set(targets).size).toBe(natCount);
+    for (const t of targets) expect(nats.map(([n]) => ref("aws_nat_gateway", n))).toContain(t);
+  });
+
+  it("routes the public tier to the internet gateway", () => {
+    const table = resourceNamed(json, "aws_route_table", "public-routes");
+    const [[igw]] = resourcesOf(json, "aws_internet_gateway");
+    expect(table.route).toEqual([
+      expect.objectContaining({
+        cidr_block: "0.0.0.0/0",
+        gateway_id: ref("aws_internet_gateway", igw),
+        nat_gateway_id: null,
+      }),
+    ]);
+  });
+
+  it("strips every rule from the default security group", () => {
+    const [[, group]] = resourcesOf(json, "aws_default_security_group");
+    expect(group.ingress).toBeUndefined();
+    expect(group.egress).toBeUndefined();
+  });
+
+  describe("network ACLs", () => {
+    const rules = (part: string, direction: "ingress" | "egress") =>
+      resourceNamed(json, "aws_network_acl", part)[direction] as Body[];
+
+    it("cover every subnet of their tier", () => {
+      const subnetRefs = (tier: string) =>
+        namesOf(json, "aws_subnet")
+          .filter((n) => n.startsWith(`network_${tier}-`))
+          .map((n) => ref("aws_subnet", n));
+      expect(resourceNamed(json, "aws_network_acl", "public-acl").subnet_ids).toEqual(subnetRefs("public"));
+      expect(resourceNamed(json, "aws_network_acl", "private-acl").subnet_ids).toEqual(subnetRefs("private"));
+    });
+
+    it("allow only TCP, never all protocols or all ports", () => {
+      for (const [, acl] of resourcesOf(json, "aws_network_acl")) {
+        for (const rule of [...acl.ingress, ...acl.egress]) {
+          expect(rule.protocol).toBe("tcp");
+          expect(rule.action).toBe("allow");
+          expect(rule.to_port - rule.from_port).toBeLessThan(65535);
+        }
+      }
+    });
+
+    it("let the internet reach the public tier on 80 and 443 and ephemeral return ports only", () => {
+      const fromAnywhere = rules("public-acl", "ingress").filter((r) => r.cidr_block === "0.0.0.0/0");
+      expect(fromAnywhere.map((r) => [r.from_port, r.to_port])).toEqual([
+        [443, 443],
+        [80, 80],
+        [1024, 65535],
+      ]);
+    });
+
+    it("let nothing reach the private tier below the ephemeral range except HTTPS to endpoints from the VPC", () => {
+      for (const rule of rules("private-acl", "ingress")) {
+        if (rule.from_port < 1024) {
+          expect(rule).toMatchObject({ from_port: 443, to_port: 443, cidr_block: config.network.cidr });
+        }
+      }
+    });
+
+    it("let the private tier out on the configured egress ports only", () => {
+      const outward = rules("private-acl", "egress").filter((r) => r.cidr_block === "0.0.0.0/0");
+      expect(outward.map((r) => r.from_port)).toEqual(config.network.egressPorts);
+    });
+  });
+
+  describe("flow logs", () => {
+    it("record ALL traffic of the VPC into the KMS-encrypted log group", () => {
+      const [[, flow]] = resourcesOf(json, "aws_flow_log");
+      const [[groupName, group]] = resourcesOf(json, "aws_cloudwatch_log_group");
+      const [[keyName]] = resourcesOf(json, "aws_kms_key");
+      expect(flow).toMatchObject({
+        traffic_type: "ALL",
+        log_destination_type: "cloud-watch-logs",
+        log_destination: ref("aws_cloudwatch_log_group", groupName, "arn"),
+        max_aggregation_interval: config.network.flowLogs.aggregationIntervalSeconds,
+      });
+      expect(flow.log_format).toMatch(/^\$\$\{version\} .* \$\$\{flow-direction\} \$\$\{traffic-path\}$/);
+      expect(group).toMatchObject({
+        name: `/fws/${env}/vpc-flow-logs`,
+        retention_in_days: config.network.flowLogs.retentionDays,
+        kms_key_id: ref("aws_kms_key", keyName, "arn"),
+      });
+    });
+
+    it("write through a role only VPC Flow Logs of this account can assume, and only into that group", () => {
+      const role = resourceNamed(json, "aws_iam_role", "flow-logs");
+      const trust = policyOf(role.assume_role_policy).Statement[0];
+      expect(trust.Principal).toEqual({ Service: "vpc-flow-logs.amazonaws.com" });
+      expect(trust.Condition).toEqual({
+        StringEquals: { "aws:SourceAccount": config.account },
+        ArnLike: { "aws:SourceArn": `arn:aws:ec2:eu-west-1:${config.account}:vpc-flow-log/*` },
+      });
+      const policy = policyOf(resourceNamed(json, "aws_iam_role_policy", "flow-logs").policy);
+      const groupArn = `arn:aws:logs:eu-west-1:${config.account}:log-group:/fws/${env}/vpc-flow-logs`;
+      expect(policy.Statement).toEqual([
+        {
+          Sid: "WriteFlowLogRecords",
+          Effect: "Allow",
+          Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+          Resource: [groupArn, `${groupArn}:*`],
+        },
+      ]);
+    });
+  });
+
+  it("encrypts logs with a rotating key that CloudWatch Logs may use only for this environment's groups", () => {
+    const [[, key]] = resourcesOf(json, "aws_kms_key");
+    expect(key.enable_key_rotation).toBe(true);
+    const statements = policyOf(key.policy).Statement;
+    const logs = statements.find((s) => s.Principal?.Service === "logs.eu-west-1.amazonaws.com");
+    expect(logs?.Condition).toEqual({
+      ArnLike: {
+        "kms:EncryptionContext:aws:logs:arn": [
+          `arn:aws:logs:eu-west-1:${config.account}:log-group:/fws/${env}/*`,
+        ],
+      },
+    });
+    expect(logs?.Action).not.toContain("kms:*");
+  });
+
+  it(`protects data ${env === "prod" ? "from destruction in production" : "only in production, not in dev"}`, () => {
+    const protectedOnes = [
+      ...resourcesOf(json, "aws_kms_key").map(([, r]) => r),
+      ...resourcesOf(json, "aws_cloudwatch_log_group").map(([, r]) => r),
+    ];
+    for (const r of protectedOnes) expect(r.lifecycle?.prevent_destroy ?? false).toBe(env === "prod");
+    const [[, key]] = resourcesOf(json, "aws_kms_key");
+    expect(key.deletion_window_in_days).toBe(env === "prod" ? 30 : 7);
+  });
+
+  it("configures the provider for the environment's account and region, with default tags", () => {
+    expect(json.provider.aws).toEqual([
+      {
+        region: "eu-west-1",
+        allowed_account_ids: [config.account],
+        default_tags: [
+          {
+            tags: {
+              ...config.tags,
+              project: "fws",
+              environment: env,
+              "managed-by": "fargate-web-stack (cdktf)",
+            },
+          },
+        ],
+      },
+    ]);
+  });
+
+  it("uses no data source that would call an AWS API", () => {
+    const apiCalling = ["aws_caller_identity", "aws_availability_zones", "aws_ec2_managed_prefix_list"];
+    for (const type of apiCalling) expect(json.data?.[type]).toBeUndefined();
+  });
+
+  it("outputs the VPC and subnet ids", () => {
+    expect(Object.keys(json.output ?? {}).sort()).toEqual([
+      "private_subnet_ids",
+      "public_subnet_ids",
+      "vpc_id",
+    ]);
+  });
+});
+
+describe("VPC endpoints (prod)", () => {
+  let json: StackJson;
+  beforeAll(() => {
+    json = synthConfig(loadConfig("config/prod.yaml"));
+  });
+
+  it("put ECR and Logs interface endpoints with private DNS into every private subnet", () => {
+    const endpoints = resourcesOf(json, "aws_vpc_endpoint")
+      .map(([, e]) => e)
+      .filter((e) => e.vpc_endpoint_type === "Interface");
+    expect(endpoints.map((e) => e.service_name).sort()).toEqual([
+      "com.amazonaws.eu-west-1.ecr.api",
+      "com.amazonaws.eu-west-1.ecr.dkr",
+      "com.amazonaws.eu-west-1.logs",
+    ]);
+    for (const e of endpoints) {
+      expect(e.private_dns_enabled).toBe(true);
+      expect(e.subnet_ids).toHaveLength(3);
+    }
+  });
+
+  it("admit only HTTPS from the VPC into the endpoints' security group", () => {
+    const rules = resourcesOf(json, "aws_vpc_security_group_ingress_rule").map(([, r]) => r);
+    expect(rules).toEqual([
+      expect.objectContaining({
+        ip_protocol: "tcp",
+        from_port: 443,
+        to_port: 443,
+        cidr_ipv4: "10.20.0.0/16",
+      }),
+    ]);
+    expect(resourcesOf(json, "aws_vpc_security_group_egress_rule")).toEqual([]);
+  });
+
+  it("route S3 through a gateway endpoint on every private route table", () => {
+    const s3 = resourcesOf(json, "aws_vpc_endpoint")
+      .map(([, e]) => e)
+      .find((e) => e.vpc_endpoint_type === "Gateway");
+    expect(s3?.service_name).toBe("com.amazonaws.eu-west-1.s3");
+    expect(s3?.route_table_ids).toHaveLength(3);
+  });
+});
+
+describe("options beyond the examples", () => {
+  const base = `
+account: "123456789012"
+region: us-east-1
+network:
+  cidr: 10.0.0.0/20
+  availabilityZones: [us-east-1a, us-east-1b]
+`;
+
+  it("without NAT, routes nothing to the internet and admits return traffic from the VPC only", () => {
+    const json = synthConfig(
+      configFromText(`${base}  natGateways: none\n  endpoints: { interface: [ecr.api, ecr.dkr, logs] }\n`),
+    );
+    expect(resourcesOf(json, "aws_nat_gateway")).toEqual([]);
+    for (const [name, table] of resourcesOf(json, "aws_route_table")) {
+      if (name.includes("private")) expect(table.route).toEqual([]);
+    }
+    const ingress = resourceNamed(json, "aws_network_acl", "private-acl").ingress as Body[];
+    expect(ingress.every((r) => r.cidr_block === "10.0.0.0/20")).toBe(true);
+  });
+
+  it("sends flow logs to an SSE-S3 bucket that only log delivery of this account may write to", () => {
+    const json = synthConfig(configFromText(`${base}  flowLogs: { destination: s3, retentionDays: 30 }\n`));
+    const [[, flow]] = resourcesOf(json, "aws_flow_log");
+    expect(flow.log_destination_type).toBe("s3");
+    expect(flow.log_destination).toBe("arn:aws:s3:::fws-test-flow-logs-123456789012-us-east-1");
+    const policy = policyOf(resourcesOf(json, "aws_s3_bucket_policy")[0][1].policy);
+    expect(policy.Statement[0]).toMatchObject({ Sid: "DenyInsecureTransport", Effect: "Deny" });
+    expect(policy.Statement[1].Condition.StringEquals["aws:SourceAccount"]).toBe("123456789012");
+    const [[, lifecycle]] = resourcesOf(json, "aws_s3_bucket_lifecycle_configuration");
+    expect(lifecycle.rule[0].expiration).toEqual([{ days: 30 }]);
+    const [[, block]] = resourcesOf(json, "aws_s3_bucket_public_access_block");
+    expect(block).toMatchObject({
+      block_public_acls: true,
+      block_public_policy: true,
+      ignore_public_acls: true,
+      restrict_public_buckets: true,
+    });
+  });
+
+  it("writes an S3 backend with native locking and an assumed role when config asks", () => {
+    const json = synthConfig(
+      configFromText(
+        `${base}state:\n  backend: s3\n  s3: { bucket: team-tf-state, roleArn: "arn:aws:iam::123456789012:role/terraform" }\n`,
+      ),
+    );
+    expect(json.terraform.backend).toEqual({
+      s3: {
+        bucket: "team-tf-state",
+        key: "fargate-web-stack/test.tfstate",
+        region: "us-east-1",
+        encrypt: true,
+        use_lockfile: true,
+        assume_role: { role_arn: "arn:aws:iam::123456789012:role/terraform" },
+      },
+    });
+  });
+});
