@@ -12,6 +12,7 @@ export interface EnvironmentConfig extends ParsedEnvironment {
   /** The file it came from, as given to the loader. */
   readonly file: string;
   readonly network: ParsedEnvironment["network"] & { readonly subnets: TierCidrs };
+  readonly loadBalancer: ParsedEnvironment["loadBalancer"] & { readonly deletionProtection: boolean };
 }
 
 export interface LoadResult {
@@ -94,7 +95,11 @@ function loadEnvironmentFile(file: string, shown: string, name: string) {
 function resolve(env: ParsedEnvironment, name: string, file: string): EnvironmentConfig {
   const subnets =
     env.network.subnets ?? deriveSubnetCidrs(env.network.cidr, env.network.availabilityZones.length);
-  return { ...env, name, file, network: { ...env.network, subnets } };
+  const loadBalancer = {
+    ...env.loadBalancer,
+    deletionProtection: env.loadBalancer.deletionProtection ?? env.production,
+  };
+  return { ...env, name, file, network: { ...env.network, subnets }, loadBalancer };
 }
 
 function displayPath(file: string): string {

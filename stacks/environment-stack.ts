@@ -6,7 +6,10 @@ import { partitionOf, type StackContext } from "../constructs/context";
 import { KmsKey } from "../constructs/kms-key";
 import { logsKeyGrant } from "../constructs/log-group";
 import { Naming } from "../constructs/naming";
+import { LoadBalancer } from "../modules/load-balancer/load-balancer";
 import { Network } from "../modules/network/network";
+import { WebService } from "../modules/service/service";
+import { frontHealthPath, serviceContainers } from "./containers";
 
 /** Tag value of `managed-by` on every resource. */
 export const MANAGED_BY = "fargate-web-stack (cdktf)";
@@ -17,7 +20,11 @@ export const MANAGED_BY = "fargate-web-stack (cdktf)";
  */
 export class EnvironmentStack extends TerraformStack {
   readonly context: StackContext;
+  /** Encrypts every log group, image repository and exec session of the environment. */
+  readonly logsKey: KmsKey;
   readonly network: Network;
+  readonly loadBalancer: LoadBalancer;
+  readonly service: WebService;
 
   constructor(scope: Construct, config: EnvironmentConfig) {
     super(scope, config.name);
@@ -51,9 +58,10 @@ export class EnvironmentStack extends TerraformStack {
     const logsKey = new KmsKey(this, "logs-key", {
       context: ctx,
       purpose: "logs",
-      description: `CloudWatch Logs of ${ctx.naming.prefix}`,
+      description: `Logs, images and ECS Exec sessions of ${ctx.naming.prefix}`,
       grants: [logsKeyGrant(ctx, [ctx.naming.logGroupPattern])],
     });
+    this.logsKey = logsKey;
 
     this.network = new Network(this, "network", {
       context: ctx,
@@ -67,15 +75,106 @@ export class EnvironmentStack extends TerraformStack {
       logsKmsKeyArn: logsKey.arn,
     });
 
-    new TerraformOutput(this, "vpc_id", { value: this.network.vpcId, description: "VPC id" });
-    new TerraformOutput(this, "public_subnet_ids", {
-      value: this.network.publicSubnetIds,
-      description: "Public subnet ids, in the order of network.availabilityZones",
+    const svc = config.service;
+    const containers = serviceContainers(config);
+    const front = containers[0];
+    const lbConfig = config.loadBalancer;
+    this.loadBalancer = new LoadBalancer(this, "load-balancer", {
+      context: ctx,
+      vpcId: this.network.vpcId,
+      vpcCidr: this.network.cidr,
+      subnetIds: this.network.publicSubnetIds,
+      domain: lbConfig.domain,
+      sslPolicy: lbConfig.sslPolicy,
+      idleTimeoutSeconds: lbConfig.idleTimeoutSeconds,
+      deletionProtection: lbConfig.deletionProtection,
+      desyncMitigationMode: lbConfig.desyncMitigationMode,
+      logRetentionDays: lbConfig.logRetentionDays,
+      target: {
+        name: svc.name,
+        port: front.port ?? 0,
+        healthPath: frontHealthPath(config),
+        deregistrationDelaySeconds: lbConfig.deregistrationDelaySeconds,
+        healthCheck: lbConfig.healthCheck,
+      },
     });
-    new TerraformOutput(this, "private_subnet_ids", {
-      value: this.network.privateSubnetIds,
-      description: "Private subnet ids, in the order of network.availabilityZones",
+
+    this.service = this.addService(config, config.service, logsKey.arn);
+
+    this.addOutputs();
+  }
+
+  /**
+   * Adds a service behind the load balancer, named after `svc.name`; every physical name it creates is
+   * scoped by that name, so an environment can hold several.
+   */
+  addService(config: EnvironmentConfig, svc: EnvironmentConfig["service"], kmsKeyArn: string): WebService {
+    const containers = serviceContainers({ ...config, service: svc });
+    const front = containers[0];
+    const service = new WebService(this, `service-${svc.name}`, {
+      context: this.context,
+      name: svc.name,
+      vpcId: this.network.vpcId,
+      subnetIds: this.network.privateSubnetIds,
+      egressPorts: config.network.egressPorts,
+      containers,
+      imageTag: svc.images.tag,
+      keepImages: svc.keepImages,
+      cpu: svc.cpu,
+      memory: svc.memory,
+      cpuArchitecture: svc.cpuArchitecture,
+      desiredCount: svc.desiredCount,
+      minimumHealthyPercent: svc.minimumHealthyPercent,
+      maximumPercent: svc.maximumPercent,
+      healthCheckGracePeriodSeconds: svc.healthCheckGracePeriodSeconds,
+      stopTimeoutSeconds: svc.stopTimeoutSeconds,
+      capacity: svc.capacity,
+      autoscaling: svc.autoscaling,
+      secretsKmsKeyArns: svc.secretsKmsKeyArns,
+      taskStatements: svc.taskRoleStatements,
+      execEnabled: svc.execEnabled,
+      logRetentionDays: svc.logRetentionDays,
+      kmsKeyArn,
+      loadBalancer: {
+        securityGroupId: this.loadBalancer.securityGroupId,
+        targetGroupArn: this.loadBalancer.targetGroup.arn,
+        resourceLabel: `${this.loadBalancer.arnSuffix}/${this.loadBalancer.targetGroup.arnSuffix}`,
+        listener: this.loadBalancer.productionListener,
+      },
     });
+    this.loadBalancer.allowEgressTo(
+      `to-${svc.name}`,
+      service.securityGroupId,
+      front.port ?? 0,
+      `${svc.name} tasks' web port`,
+    );
+    return service;
+  }
+
+  private addOutputs(): void {
+    const output = (name: string, value: unknown, description: string) =>
+      new TerraformOutput(this, name, { value, description });
+    output("url", this.loadBalancer.url, "URL of the service");
+    output("alb_dns_name", this.loadBalancer.dnsName, "DNS name of the load balancer");
+    output("cluster_name", this.service.clusterName, "ECS cluster");
+    output("service_name", this.service.serviceName, "ECS service");
+    output("log_group_names", this.service.logGroupNames, "Container log groups, by container");
+    output(
+      "repository_urls",
+      this.service.repositoryUrls,
+      "ECR repositories the stack created, by container",
+    );
+    output("vpc_id", this.network.vpcId, "VPC id");
+    output(
+      "public_subnet_ids",
+      this.network.publicSubnetIds,
+      "Public subnet ids, in the order of network.availabilityZones",
+    );
+    output(
+      "private_subnet_ids",
+      this.network.privateSubnetIds,
+      "Private subnet ids, in the order of network.availabilityZones",
+    );
   }
 
   private configureBackend(config: EnvironmentConfig): void {

@@ -7,6 +7,10 @@ import { loadEnvironments, parseEnvironment } from "../config/load";
 const VALID = `
 account: "123456789012"
 region: eu-west-1
+loadBalancer:
+  allowHttpWithoutDomain: true
+service:
+  images: { tag: "1.0.0" }
 network:
   cidr: 10.0.0.0/16
   availabilityZones: [eu-west-1a, eu-west-1b]
@@ -173,13 +177,93 @@ describe("a bad config file", () => {
     [
       "broken YAML",
       `${VALID}  natGateways: [single\n`,
-      "config/test.yaml: line 8, column 1: expected valid YAML, got",
+      "config/test.yaml: line 12, column 1: expected valid YAML, got",
     ],
     ["a duplicate key", `${VALID}region: us-east-1\n`, "expected valid YAML, got Map keys must be unique"],
   ])("with %s gets a message naming file, field, expectation and value", (_what, text, message) => {
     const errors = errorsOf(text);
     expect(errors.some((e) => e.includes(message))).toBe(true);
     for (const e of errors) expect(e.startsWith("config/test.yaml: ")).toBe(true);
+  });
+
+  it.each([
+    [
+      "no domain without consent to HTTP",
+      VALID.replace("  allowHttpWithoutDomain: true\n", "  idleTimeoutSeconds: 60\n"),
+      "loadBalancer.domain: expected a domain (name and hostedZoneId) for HTTPS, or allowHttpWithoutDomain: true for an HTTP-only environment, got nothing",
+    ],
+    [
+      "HTTP only in production",
+      `production: true\n${VALID}  natGateways: perAz\n`,
+      "loadBalancer.allowHttpWithoutDomain: expected false in a production environment (HTTPS only), got true",
+    ],
+    [
+      "one task in production",
+      `production: true\n${VALID.replace('tag: "1.0.0" }', 'tag: "1.0.0" }\n  desiredCount: 1')}`,
+      "service.desiredCount: expected at least 2 in a production environment (two AZs), got 1",
+    ],
+    [
+      "a memory size Fargate does not offer",
+      VALID.replace('tag: "1.0.0" }', 'tag: "1.0.0" }\n  cpu: 512\n  memory: 512'),
+      "service.memory: expected 1024-4096 MiB in steps of 1024 for 512 CPU units (Fargate's combinations), got 512",
+    ],
+    [
+      "a CPU size Fargate does not offer",
+      VALID.replace('tag: "1.0.0" }', 'tag: "1.0.0" }\n  cpu: 300'),
+      "service.cpu: expected one of the allowed forms, got 300",
+    ],
+    [
+      "no image tag for the stack's repositories",
+      VALID.replace('  images: { tag: "1.0.0" }\n', "  desiredCount: 2\n"),
+      "service.images.tag: expected the tag to deploy from the stack's repositories (e.g. a commit id), got nothing",
+    ],
+    [
+      "an image without tag or digest",
+      VALID.replace('tag: "1.0.0" }', 'web: nginx, tag: "1" }'),
+      "service.images.web: expected an image reference with a tag or digest",
+    ],
+    [
+      "draining longer than the stop timeout",
+      VALID.replace(
+        "  allowHttpWithoutDomain: true",
+        "  allowHttpWithoutDomain: true\n  deregistrationDelaySeconds: 60",
+      ),
+      "loadBalancer.deregistrationDelaySeconds: expected less than service.stopTimeoutSeconds (45), so connections drain before containers stop; got 60",
+    ],
+    [
+      "an ALB idle timeout nginx disagrees with",
+      VALID.replace(
+        "  allowHttpWithoutDomain: true",
+        "  allowHttpWithoutDomain: true\n  idleTimeoutSeconds: 120",
+      ),
+      "loadBalancer.idleTimeoutSeconds: expected a timeout nginx agrees with: ALB idle timeout 120 s must be shorter than nginx's keepalive_timeout (75 s); got 120",
+    ],
+    [
+      "a stop timeout shorter than a graceful stop",
+      VALID.replace('tag: "1.0.0" }', 'tag: "1.0.0" }\n  stopTimeoutSeconds: 10'),
+      "service.stopTimeoutSeconds: expected at least 30 (nginx and uwsgi stop gracefully within 25 s), got 10",
+    ],
+    [
+      "a wildcard in a task role action",
+      VALID.replace(
+        'tag: "1.0.0" }',
+        'tag: "1.0.0" }\n  taskRoleStatements: [{ sid: All, actions: ["s3:*"], resources: ["arn:aws:s3:::b/*"] }]',
+      ),
+      'service.taskRoleStatements.0.actions.0: expected service:Action with no wildcard, got "s3:*"',
+    ],
+    [
+      "a secret that is not an ARN",
+      VALID.replace('tag: "1.0.0" }', 'tag: "1.0.0" }\n  secrets: { DB_PASSWORD: hunter2 }'),
+      'service.secrets.DB_PASSWORD: expected the ARN of an SSM parameter or a Secrets Manager secret, got "hunter2"',
+    ],
+    [
+      "a night stop in production",
+      `production: true\n${VALID.replace("allowHttpWithoutDomain: true", "domain: { name: a.example.com, hostedZoneId: Z0AB }").replace('tag: "1.0.0" }', 'tag: "1.0.0" }\n  autoscaling: { schedule: { stopAt: "cron(0 20 * * ? *)", startAt: "cron(0 7 * * ? *)" } }')}`,
+      "service.autoscaling.schedule: expected no scale-to-zero schedule in a production environment, got one",
+    ],
+  ])("with %s in the web tier gets a clear message", (_what, text, message) => {
+    const errors = errorsOf(text);
+    expect(errors.some((e) => e.includes(message))).toBe(true);
   });
 
   it("reports several errors of one file together", () => {

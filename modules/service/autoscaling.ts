@@ -1,0 +1,78 @@
+import { AppautoscalingPolicy } from "@cdktf/provider-aws/lib/appautoscaling-policy";
+import { AppautoscalingScheduledAction } from "@cdktf/provider-aws/lib/appautoscaling-scheduled-action";
+import { AppautoscalingTarget } from "@cdktf/provider-aws/lib/appautoscaling-target";
+import type { ITerraformDependable } from "cdktf";
+import { Construct } from "constructs";
+
+export interface ServiceAutoscalingProps {
+  readonly clusterName: string;
+  readonly serviceName: string;
+  readonly minCount: number;
+  readonly maxCount: number;
+  readonly cpuTargetPercent: number;
+  readonly memoryTargetPercent: number;
+  /** Requests per target per minute to hold, and the ALB/target-group label the metric needs. */
+  readonly requests: { readonly perTarget: number; readonly resourceLabel: string };
+  readonly scaleInCooldownSeconds: number;
+  readonly scaleOutCooldownSeconds: number;
+  /** Stop every task at `stopAt`, return at `startAt`. @default none */
+  readonly schedule?: { readonly stopAt: string; readonly startAt: string; readonly timezone: string };
+  /** Created before the target: the ECS service. */
+  readonly dependsOn: ITerraformDependable[];
+}
+
+/** Target tracking on CPU, memory and ALB requests per target, and an optional night-time stop. */
+export class ServiceAutoscaling extends Construct {
+  readonly target: AppautoscalingTarget;
+
+  constructor(scope: Construct, id: string, props: ServiceAutoscalingProps) {
+    super(scope, id);
+    const dimension = {
+      serviceNamespace: "ecs",
+      resourceId: `service/${props.clusterName}/${props.serviceName}`,
+      scalableDimension: "ecs:service:DesiredCount",
+    };
+    this.target = new AppautoscalingTarget(this, "target", {
+      ...dimension,
+      minCapacity: props.minCount,
+      maxCapacity: props.maxCount,
+      dependsOn: props.dependsOn,
+    });
+    const track = (name: string, metric: string, value: number, resourceLabel?: string) =>
+      new AppautoscalingPolicy(this, name, {
+        ...dimension,
+        name: `${props.serviceName}-${name}`,
+        policyType: "TargetTrackingScaling",
+        targetTrackingScalingPolicyConfiguration: {
+          targetValue: value,
+          scaleInCooldown: props.scaleInCooldownSeconds,
+          scaleOutCooldown: props.scaleOutCooldownSeconds,
+          predefinedMetricSpecification: { predefinedMetricType: metric, resourceLabel },
+        },
+        dependsOn: [this.target],
+      });
+    track("cpu", "ECSServiceAverageCPUUtilization", props.cpuTargetPercent);
+    track("memory", "ECSServiceAverageMemoryUtilization", props.memoryTargetPercent);
+    track("requests", "ALBRequestCountPerTarget", props.requests.perTarget, props.requests.resourceLabel);
+
+    if (props.schedule) {
+      const s = props.schedule;
+      new AppautoscalingScheduledAction(this, "stop", {
+        ...dimension,
+        name: `${props.serviceName}-stop`,
+        schedule: s.stopAt,
+        timezone: s.timezone,
+        scalableTargetAction: { minCapacity: "0", maxCapacity: "0" },
+        dependsOn: [this.target],
+      });
+      new AppautoscalingScheduledAction(this, "start", {
+        ...dimension,
+        name: `${props.serviceName}-start`,
+        schedule: s.startAt,
+        timezone: s.timezone,
+        scalableTargetAction: { minCapacity: String(props.minCount), maxCapacity: String(props.maxCount) },
+        dependsOn: [this.target],
+      });
+    }
+  }
+}

@@ -1,0 +1,257 @@
+import { EcsService } from "@cdktf/provider-aws/lib/ecs-service";
+import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
+import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
+import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
+import type { ITerraformDependable } from "cdktf";
+import { Construct } from "constructs";
+import type { StackContext } from "../../constructs/context";
+import { EncryptedLogGroup } from "../../constructs/log-group";
+import type { PolicyStatement } from "../../constructs/policy";
+import { ServiceAutoscaling } from "./autoscaling";
+import { ServiceCluster } from "./cluster";
+import { type ContainerMount, type ContainerSpec, containerDefinition } from "./container-definition";
+import { ImageRepositories } from "./repositories";
+import { TaskRoles } from "./task-roles";
+
+/** One container of the task, as the images under docker/ define it. */
+export interface ServiceContainer {
+  readonly name: string;
+  /** Image reference; when absent the service creates a repository and deploys `imageTag` from it. */
+  readonly image?: string;
+  readonly port?: number;
+  readonly healthCheckCommand: string[];
+  readonly user: string;
+  /** Task volumes the container mounts: every path its server writes to, and shared ones. */
+  readonly mounts: readonly ContainerMount[];
+  readonly dependsOn?: ContainerSpec["dependsOn"];
+  readonly environment?: Readonly<Record<string, string>>;
+  readonly secrets?: Readonly<Record<string, string>>;
+}
+
+export interface WebServiceProps {
+  readonly context: StackContext;
+  /** The service's name: unique in the environment, part of every name below. */
+  readonly name: string;
+  readonly vpcId: string;
+  /** Private subnets, one per AZ. */
+  readonly subnetIds: string[];
+  /** TCP ports the tasks may reach outside the VPC (image pulls, logs, AWS APIs). */
+  readonly egressPorts: number[];
+  /** The containers; the first one receives the load balancer's traffic. */
+  readonly containers: ServiceContainer[];
+  /** Tag deployed from the repositories this service creates. @default none (every image given) */
+  readonly imageTag?: string;
+  readonly keepImages: number;
+  readonly cpu: number;
+  readonly memory: number;
+  readonly cpuArchitecture: "X86_64" | "ARM64";
+  readonly desiredCount: number;
+  readonly minimumHealthyPercent: number;
+  readonly maximumPercent: number;
+  readonly healthCheckGracePeriodSeconds: number;
+  readonly stopTimeoutSeconds: number;
+  readonly capacity: {
+    readonly fargateWeight: number;
+    readonly fargateSpotWeight: number;
+    readonly fargateBase: number;
+  };
+  readonly autoscaling: Omit<
+    import("./autoscaling").ServiceAutoscalingProps,
+    "clusterName" | "serviceName" | "requests" | "dependsOn"
+  > & { readonly enabled: boolean; readonly requestsPerTarget: number };
+  readonly secretsKmsKeyArns: string[];
+  readonly taskStatements: PolicyStatement[];
+  readonly execEnabled: boolean;
+  readonly logRetentionDays: number;
+  /** Key for container logs, images and exec sessions. */
+  readonly kmsKeyArn: string;
+  /** The load balancer: its security group, the target group, and what must exist before the service. */
+  readonly loadBalancer: {
+    readonly securityGroupId: string;
+    readonly targetGroupArn: string;
+    /** `<alb arn suffix>/<target group arn suffix>`, for request-count scaling. */
+    readonly resourceLabel: string;
+    readonly listener: ITerraformDependable;
+  };
+}
+
+/**
+ * An ECS Fargate service in private subnets behind the load balancer: cluster, task definition,
+ * roles, repositories, log groups, security group, circuit breaker and autoscaling.
+ */
+export class WebService extends Construct {
+  readonly clusterName: string;
+  readonly serviceName: string;
+  readonly taskFamily: string;
+  readonly taskDefinition: EcsTaskDefinition;
+  readonly securityGroupId: string;
+  readonly logGroupNames: Record<string, string> = {};
+  readonly repositoryUrls: Record<string, string> = {};
+  readonly roles: TaskRoles;
+  readonly service: EcsService;
+
+  constructor(scope: Construct, id: string, props: WebServiceProps) {
+    super(scope, id);
+    const ctx = props.context;
+    const naming = ctx.naming.child(props.name);
+    const front = props.containers[0];
+    if (!front?.port) throw new Error(`service ${props.name}: the first container must have a port`);
+
+    const logGroup = (name: string) =>
+      new EncryptedLogGroup(this, `${name}-logs`, {
+        context: ctx,
+        name: ctx.naming.logGroupName(props.name, name),
+        retentionDays: props.logRetentionDays,
+        kmsKeyArn: props.kmsKeyArn,
+        protect: false,
+      });
+    const containerLogs = Object.fromEntries(props.containers.map((c) => [c.name, logGroup(c.name)]));
+    for (const [name, group] of Object.entries(containerLogs)) this.logGroupNames[name] = group.name;
+    const execLogs = props.execEnabled ? logGroup("exec") : undefined;
+    if (execLogs) this.logGroupNames.exec = execLogs.name;
+
+    const built = props.containers.filter((c) => !c.image).map((c) => c.name);
+    const repos = new ImageRepositories(this, "repositories", {
+      context: ctx,
+      prefix: `${ctx.naming.prefix}/${props.name}`,
+      names: built,
+      kmsKeyArn: props.kmsKeyArn,
+      keepImages: props.keepImages,
+    });
+    for (const [name, repo] of Object.entries(repos.repositories)) this.repositoryUrls[name] = repo.url;
+
+    this.roles = new TaskRoles(this, "roles", {
+      context: ctx,
+      service: props.name,
+      repositoryArns: Object.values(repos.repositories).map((r) => r.arn),
+      logGroupArns: Object.values(containerLogs).map((g) => g.arn),
+      secretArns: [...new Set(props.containers.flatMap((c) => Object.values(c.secrets ?? {})))],
+      secretKeyArns: props.secretsKmsKeyArns,
+      taskStatements: props.taskStatements,
+      exec: execLogs ? { logGroupArn: execLogs.arn, kmsKeyArn: props.kmsKeyArn } : undefined,
+    });
+
+    const cluster = new ServiceCluster(this, "cluster", {
+      context: ctx,
+      name: naming.name("ecsName"),
+      exec: execLogs ? { kmsKeyArn: props.kmsKeyArn, logGroupName: execLogs.name } : undefined,
+    });
+    this.clusterName = cluster.name;
+
+    const volumes = [...new Set(props.containers.flatMap((c) => c.mounts.map((m) => m.volume)))].sort();
+    const definitions = props.containers.map((c) =>
+      containerDefinition({
+        name: c.name,
+        image: c.image ?? `${repos.repositories[c.name].url}:${props.imageTag}`,
+        port: c.port,
+        healthCheckCommand: c.healthCheckCommand,
+        user: c.user,
+        mounts: c.mounts,
+        logGroup: containerLogs[c.name].name,
+        region: ctx.region,
+        stopTimeoutSeconds: props.stopTimeoutSeconds,
+        dependsOn: c.dependsOn,
+        environment: c.environment,
+        secrets: c.secrets,
+      }),
+    );
+    this.taskFamily = naming.name("ecsName");
+    this.taskDefinition = new EcsTaskDefinition(this, "task-definition", {
+      family: this.taskFamily,
+      requiresCompatibilities: ["FARGATE"],
+      networkMode: "awsvpc",
+      cpu: String(props.cpu),
+      memory: String(props.memory),
+      runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: props.cpuArchitecture },
+      executionRoleArn: this.roles.executionRole.arn,
+      taskRoleArn: this.roles.taskRole.arn,
+      containerDefinitions: JSON.stringify(definitions),
+      volume: volumes.map((name) => ({ name })),
+    });
+
+    const group = new SecurityGroup(this, "security-group", {
+      name: naming.name("securityGroupName", "tasks"),
+      description: `${props.name} tasks: the web port from the load balancer only`,
+      vpcId: props.vpcId,
+      revokeRulesOnDelete: true,
+    });
+    this.securityGroupId = group.id;
+    new VpcSecurityGroupIngressRule(this, "from-load-balancer", {
+      securityGroupId: group.id,
+      description: "Web port from the load balancer",
+      ipProtocol: "tcp",
+      fromPort: front.port,
+      toPort: front.port,
+      referencedSecurityGroupId: props.loadBalancer.securityGroupId,
+    });
+    for (const port of props.egressPorts) {
+      new VpcSecurityGroupEgressRule(this, `egress-${port}`, {
+        securityGroupId: group.id,
+        description: "Image pulls, logs, secrets and AWS APIs (NAT or endpoints)",
+        ipProtocol: "tcp",
+        fromPort: port,
+        toPort: port,
+        cidrIpv4: "0.0.0.0/0",
+      });
+    }
+
+    this.serviceName = naming.name("ecsName");
+    const autoscaled = props.autoscaling.enabled;
+    this.service = new EcsService(this, "service", {
+      name: this.serviceName,
+      cluster: cluster.cluster.arn,
+      taskDefinition: this.taskDefinition.arn,
+      desiredCount: props.desiredCount,
+      capacityProviderStrategy: [
+        {
+          capacityProvider: "FARGATE",
+          weight: props.capacity.fargateWeight,
+          base: props.capacity.fargateBase,
+        },
+        ...(props.capacity.fargateSpotWeight > 0
+          ? [{ capacityProvider: "FARGATE_SPOT", weight: props.capacity.fargateSpotWeight }]
+          : []),
+      ],
+      platformVersion: "LATEST",
+      networkConfiguration: { subnets: props.subnetIds, securityGroups: [group.id], assignPublicIp: false },
+      loadBalancer: [
+        {
+          targetGroupArn: props.loadBalancer.targetGroupArn,
+          containerName: front.name,
+          containerPort: front.port,
+        },
+      ],
+      deploymentController: { type: "ECS" },
+      deploymentCircuitBreaker: { enable: true, rollback: true },
+      deploymentMinimumHealthyPercent: props.minimumHealthyPercent,
+      deploymentMaximumPercent: props.maximumPercent,
+      healthCheckGracePeriodSeconds: props.healthCheckGracePeriodSeconds,
+      availabilityZoneRebalancing: "ENABLED",
+      enableExecuteCommand: props.execEnabled,
+      enableEcsManagedTags: true,
+      propagateTags: "SERVICE",
+      waitForSteadyState: false,
+      // With autoscaling, Application Auto Scaling owns the count; a plan must not reset it.
+      lifecycle: autoscaled ? { ignoreChanges: ["desired_count"] } : undefined,
+      dependsOn: [props.loadBalancer.listener, cluster.capacityProviders],
+    });
+
+    if (autoscaled) {
+      const a = props.autoscaling;
+      new ServiceAutoscaling(this, "autoscaling", {
+        clusterName: cluster.name,
+        serviceName: this.serviceName,
+        minCount: a.minCount,
+        maxCount: a.maxCount,
+        cpuTargetPercent: a.cpuTargetPercent,
+        memoryTargetPercent: a.memoryTargetPercent,
+        requests: { perTarget: a.requestsPerTarget, resourceLabel: props.loadBalancer.resourceLabel },
+        scaleInCooldownSeconds: a.scaleInCooldownSeconds,
+        scaleOutCooldownSeconds: a.scaleOutCooldownSeconds,
+        schedule: a.schedule,
+        dependsOn: [this.service],
+      });
+    }
+  }
+}

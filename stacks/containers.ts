@@ -1,0 +1,59 @@
+import type { EnvironmentConfig } from "../config/load";
+import { APP, type ContainerContract, NODE, TASK_VOLUMES, WEB, WEB_ENV } from "../docker/contract";
+import type { ServiceContainer } from "../modules/service/service";
+
+/** A contract container's task volumes, as the images under docker/ declare them. */
+function mountsOf(container: ContainerContract["name"]) {
+  return TASK_VOLUMES.flatMap((v) =>
+    v.mounts
+      .filter((m) => m.container === container)
+      .map((m) => ({ volume: v.name, path: m.path, readOnly: m.readOnly })),
+  );
+}
+
+function fromContract(c: ContainerContract): Omit<ServiceContainer, "image"> {
+  return {
+    name: c.name,
+    port: c.port,
+    healthCheckCommand: [...c.healthCheckCommand],
+    user: c.user,
+    mounts: mountsOf(c.name),
+  };
+}
+
+/**
+ * The task's containers for an environment: what the images under docker/ declare (ports, health
+ * checks, users, volumes), plus images, environment and secrets from config.
+ */
+export function serviceContainers(config: EnvironmentConfig): ServiceContainer[] {
+  const s = config.service;
+  if (s.containers === "single") {
+    return [
+      {
+        ...fromContract(NODE),
+        port: s.single.port,
+        image: s.images.single,
+        mounts: [],
+        environment: { ...s.environment, PORT: String(s.single.port) },
+        secrets: s.secrets,
+      },
+    ];
+  }
+  return [
+    {
+      ...fromContract(WEB),
+      image: s.images.web,
+      dependsOn: [{ containerName: APP.name, condition: "HEALTHY" }],
+      // nginx trusts X-Forwarded-For only from the VPC (the ALB's addresses).
+      environment: { [WEB_ENV.vpcCidr]: config.network.cidr },
+    },
+    { ...fromContract(APP), image: s.images.app, environment: s.environment, secrets: s.secrets },
+  ];
+}
+
+/** The health path the load balancer checks: the front container's. */
+export function frontHealthPath(config: EnvironmentConfig): string {
+  return config.service.containers === "single"
+    ? config.service.single.healthPath
+    : (WEB.healthPath ?? "/health");
+}

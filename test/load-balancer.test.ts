@@ -1,0 +1,229 @@
+import { WEB } from "../docker/contract";
+import {
+  configFromText,
+  loadConfig,
+  policyOf,
+  resourceNamed,
+  resourcesOf,
+  type StackJson,
+  synthConfig,
+} from "./support/synth";
+
+const ref = (type: string, name: string, attr = "id") => `\${${type}.${name}.${attr}}`;
+
+describe.each(["dev", "prod"])("the %s load balancer", (env) => {
+  const config = loadConfig(`config/${env}.yaml`);
+  let json: StackJson;
+  let albName: string;
+  let alb: Record<string, any>;
+  beforeAll(() => {
+    json = synthConfig(config);
+    [[albName, alb]] = resourcesOf(json, "aws_lb");
+  });
+
+  it("is an internet-facing ALB in every public subnet, hardened against header attacks", () => {
+    expect(alb).toMatchObject({
+      load_balancer_type: "application",
+      internal: false,
+      drop_invalid_header_fields: true,
+      desync_mitigation_mode: "defensive",
+      idle_timeout: config.loadBalancer.idleTimeoutSeconds,
+      enable_deletion_protection: env === "prod",
+    });
+    const publicSubnets = resourcesOf(json, "aws_subnet").filter(([n]) => n.startsWith("network_public-"));
+    expect(alb.subnets).toEqual(publicSubnets.map(([n]) => ref("aws_subnet", n)));
+  });
+
+  it("terminates TLS 1.2/1.3 only, with the DNS-validated certificate, and hides its Server header", () => {
+    const https = resourceNamed(json, "aws_lb_listener", "_https_");
+    const [[validationName]] = resourcesOf(json, "aws_acm_certificate_validation");
+    expect(https).toMatchObject({
+      port: 443,
+      protocol: "HTTPS",
+      ssl_policy: "ELBSecurityPolicy-TLS13-1-2-2021-06",
+      certificate_arn: ref("aws_acm_certificate_validation", validationName, "certificate_arn"),
+      routing_http_response_server_enabled: false,
+    });
+    const [[, cert]] = resourcesOf(json, "aws_acm_certificate");
+    expect(cert).toMatchObject({ domain_name: config.loadBalancer.domain?.name, validation_method: "DNS" });
+    const [[, record]] = resourcesOf(json, "aws_route53_record").filter(([n]) =>
+      n.includes("validation-record"),
+    );
+    expect(record.zone_id).toBe(config.loadBalancer.domain?.hostedZoneId);
+    expect(record.for_each).toContain("domain_validation_options");
+  });
+
+  it("redirects HTTP to HTTPS with a 301", () => {
+    const http = resourceNamed(json, "aws_lb_listener", "http-redirect");
+    expect(http.port).toBe(80);
+    expect(http.default_action).toEqual([
+      expect.objectContaining({
+        type: "redirect",
+        redirect: expect.objectContaining({ protocol: "HTTPS", port: "443", status_code: "HTTP_301" }),
+      }),
+    ]);
+  });
+
+  it("points an alias record for the domain at the ALB", () => {
+    const alias = resourceNamed(json, "aws_route53_record", "alias");
+    expect(alias).toMatchObject({
+      name: config.loadBalancer.domain?.name,
+      type: "A",
+      zone_id: config.loadBalancer.domain?.hostedZoneId,
+      alias: {
+        name: ref("aws_lb", albName, "dns_name"),
+        zone_id: ref("aws_lb", albName, "zone_id"),
+        evaluate_target_health: true,
+      },
+    });
+  });
+
+  it("forwards to an IP target group on the web container's port, checking its health path", () => {
+    const [[tgName, tg]] = resourcesOf(json, "aws_lb_target_group");
+    expect(tg).toMatchObject({ target_type: "ip", protocol: "HTTP", port: WEB.port });
+    expect(tg.health_check).toMatchObject({ path: WEB.healthPath, matcher: "200", port: "traffic-port" });
+    expect(tg.name.length).toBeLessThanOrEqual(32);
+    expect(Number(tg.deregistration_delay)).toBeLessThan(config.service.stopTimeoutSeconds);
+    const https = resourceNamed(json, "aws_lb_listener", "_https_");
+    expect(https.default_action[0]).toMatchObject({
+      type: "forward",
+      target_group_arn: ref("aws_lb_target_group", tgName, "arn"),
+    });
+  });
+
+  describe("logs", () => {
+    it("delivers access and connection logs to the module's bucket, after its policy exists", () => {
+      const [[bucketName]] = resourcesOf(json, "aws_s3_bucket").filter(([n]) => n.includes("log-bucket"));
+      const bucket = resourcesOf(json, "aws_s3_bucket").find(([n]) => n === bucketName)?.[1];
+      expect(alb.access_logs).toEqual({ bucket: bucket?.bucket, prefix: "access", enabled: true });
+      expect(alb.connection_logs).toEqual({ bucket: bucket?.bucket, prefix: "connection", enabled: true });
+      const [[policyName]] = resourcesOf(json, "aws_s3_bucket_policy").filter(([n]) =>
+        n.includes("log-bucket"),
+      );
+      expect(alb.depends_on).toContain(`aws_s3_bucket_policy.${policyName}`);
+    });
+
+    it("keeps them in an SSE-S3, private, TLS-only bucket that only eu-west-1's ELB account may write to", () => {
+      const sse = resourceNamed(json, "aws_s3_bucket_server_side_encryption_configuration", "log-bucket");
+      expect(sse.rule[0].apply_server_side_encryption_by_default).toEqual({ sse_algorithm: "AES256" });
+      expect(resourceNamed(json, "aws_s3_bucket_ownership_controls", "log-bucket").rule).toEqual({
+        object_ownership: "BucketOwnerEnforced",
+      });
+      expect(resourceNamed(json, "aws_s3_bucket_public_access_block", "log-bucket")).toMatchObject({
+        block_public_acls: true,
+        block_public_policy: true,
+        ignore_public_acls: true,
+        restrict_public_buckets: true,
+      });
+      const policy = policyOf(resourceNamed(json, "aws_s3_bucket_policy", "log-bucket").policy);
+      const bucketArn = `arn:aws:s3:::fws-${env}-alb-logs-${config.account}-eu-west-1`;
+      expect(policy.Statement).toEqual([
+        {
+          Sid: "DenyInsecureTransport",
+          Effect: "Deny",
+          Principal: "*",
+          Action: "s3:*",
+          Resource: [bucketArn, `${bucketArn}/*`],
+          Condition: { Bool: { "aws:SecureTransport": "false" } },
+        },
+        {
+          Sid: "AlbLogDelivery",
+          Effect: "Allow",
+          Principal: { AWS: "arn:aws:iam::156460612806:root" },
+          Action: "s3:PutObject",
+          Resource: [
+            `${bucketArn}/access/AWSLogs/${config.account}/*`,
+            `${bucketArn}/connection/AWSLogs/${config.account}/*`,
+          ],
+        },
+      ]);
+    });
+
+    it("expires them after the configured days", () => {
+      const lifecycle = resourceNamed(json, "aws_s3_bucket_lifecycle_configuration", "log-bucket");
+      expect(lifecycle.rule[0].expiration).toEqual([{ days: config.loadBalancer.logRetentionDays }]);
+    });
+  });
+
+  describe("security groups", () => {
+    const rulesOf = (type: string, group: string) =>
+      resourcesOf(json, type)
+        .map(([, r]) => r)
+        .filter((r) => r.security_group_id === ref("aws_security_group", group));
+    const groupNamed = (part: string) =>
+      resourcesOf(json, "aws_security_group").find(([n]) => n.includes(part))![0];
+
+    it("let the internet reach the ALB on 80 and 443 only", () => {
+      const ingress = rulesOf("aws_vpc_security_group_ingress_rule", groupNamed("load-balancer"));
+      expect(ingress.map((r) => [r.from_port, r.to_port, r.cidr_ipv4])).toEqual([
+        [443, 443, "0.0.0.0/0"],
+        [80, 80, "0.0.0.0/0"],
+      ]);
+    });
+
+    it("let the ALB send only to the tasks' group, on the web port", () => {
+      const egress = rulesOf("aws_vpc_security_group_egress_rule", groupNamed("load-balancer"));
+      expect(egress).toEqual([
+        expect.objectContaining({
+          ip_protocol: "tcp",
+          from_port: WEB.port,
+          to_port: WEB.port,
+          referenced_security_group_id: ref("aws_security_group", groupNamed("service")),
+        }),
+      ]);
+    });
+
+    it("let only the ALB reach the tasks, on the web port; tasks reach out on the egress ports only", () => {
+      const tasks = groupNamed("service");
+      expect(rulesOf("aws_vpc_security_group_ingress_rule", tasks)).toEqual([
+        expect.objectContaining({
+          from_port: WEB.port,
+          to_port: WEB.port,
+          referenced_security_group_id: ref("aws_security_group", groupNamed("load-balancer")),
+        }),
+      ]);
+      const egress = rulesOf("aws_vpc_security_group_egress_rule", tasks);
+      expect(egress.map((r) => [r.from_port, r.cidr_ipv4])).toEqual(
+        config.network.egressPorts.map((p) => [p, "0.0.0.0/0"]),
+      );
+    });
+  });
+});
+
+describe("a load balancer in a Region opened after August 2022", () => {
+  it("lets the log-delivery service principal write the logs", () => {
+    const json = synthConfig(
+      configFromText(`
+account: "123456789012"
+region: eu-central-2
+network: { cidr: 10.0.0.0/16, availabilityZones: [eu-central-2a, eu-central-2b] }
+loadBalancer: { domain: { name: app.example.com, hostedZoneId: Z0EXAMPLE } }
+service: { images: { tag: "1" } }
+`),
+    );
+    const policy = policyOf(resourceNamed(json, "aws_s3_bucket_policy", "log-bucket").policy);
+    expect(policy.Statement[1].Principal).toEqual({
+      Service: "logdelivery.elasticloadbalancing.amazonaws.com",
+    });
+  });
+});
+
+describe("an HTTP-only environment (explicitly allowed, no domain)", () => {
+  let json: StackJson;
+  beforeAll(() => {
+    json = synthConfig(loadConfig("test/fixtures/configs/minimal.yaml"));
+  });
+
+  it("forwards plain HTTP and has no certificate, redirect or HTTPS port", () => {
+    const listeners = resourcesOf(json, "aws_lb_listener").map(([, l]) => l);
+    expect(listeners).toHaveLength(1);
+    expect(listeners[0]).toMatchObject({ port: 80, protocol: "HTTP" });
+    expect(listeners[0].default_action[0].type).toBe("forward");
+    expect(resourcesOf(json, "aws_acm_certificate")).toEqual([]);
+    const albGroup = resourcesOf(json, "aws_security_group").find(([n]) => n.includes("load-balancer"))![0];
+    const ingress = resourcesOf(json, "aws_vpc_security_group_ingress_rule")
+      .map(([, r]) => r)
+      .filter((r) => r.security_group_id === ref("aws_security_group", albGroup));
+    expect(ingress.map((r) => r.from_port)).toEqual([80]);
+  });
+});
