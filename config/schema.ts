@@ -2,6 +2,7 @@ import { z } from "zod";
 import { checkAlbIdleTimeout, NGINX_TIMEOUTS, STOP_TIMEOUT_SECONDS } from "../docker/contract";
 import { type AddIssue, adder, region } from "./schema/common";
 import { loadBalancer } from "./schema/load-balancer";
+import { monitoring } from "./schema/monitoring";
 import { network } from "./schema/network";
 import { service } from "./schema/service";
 import { state } from "./schema/state";
@@ -40,6 +41,7 @@ const environmentFields = z.strictObject({
   network,
   loadBalancer: loadBalancer.prefault({}),
   service: service.prefault({}),
+  monitoring: monitoring.prefault({}),
 });
 
 export const environmentSchema = environmentFields.superRefine(environmentChecks, {

@@ -7,6 +7,7 @@ import { KmsKey } from "../constructs/kms-key";
 import { logsKeyGrant } from "../constructs/log-group";
 import { Naming } from "../constructs/naming";
 import { LoadBalancer } from "../modules/load-balancer/load-balancer";
+import { Monitoring } from "../modules/monitoring/monitoring";
 import { Network } from "../modules/network/network";
 import { WebService } from "../modules/service/service";
 import { frontHealthPath, serviceContainers } from "./containers";
@@ -25,6 +26,7 @@ export class EnvironmentStack extends TerraformStack {
   readonly network: Network;
   readonly loadBalancer: LoadBalancer;
   readonly service: WebService;
+  readonly monitoring: Monitoring;
 
   constructor(scope: Construct, config: EnvironmentConfig) {
     super(scope, config.name);
@@ -100,6 +102,25 @@ export class EnvironmentStack extends TerraformStack {
     });
 
     this.service = this.addService(config, config.service, logsKey.arn);
+    this.monitoring = new Monitoring(this, "monitoring", {
+      context: ctx,
+      existingTopicArn: config.monitoring.alarmTopicArn,
+      subscriptions: config.monitoring.subscriptions,
+      thresholds: config.monitoring.thresholds,
+      service: {
+        name: svc.name,
+        loadBalancerArnSuffix: this.loadBalancer.arnSuffix,
+        targetGroupArnSuffix: this.loadBalancer.targetGroup.arnSuffix,
+        clusterName: this.service.clusterName,
+        clusterArn: this.service.clusterArn,
+        serviceName: this.service.serviceName,
+        minTasks: minimumTasks(svc),
+        logGroups: this.service.logGroupNames,
+        latencyScaleOutPolicyArn: this.service.autoscaling?.latencyScaleOutPolicyArn,
+      },
+      natGatewayIds: this.network.natGatewayIds,
+    });
+    this.service.useRollbackAlarms(this.monitoring.rollbackAlarmNames);
 
     this.addOutputs();
   }
@@ -164,6 +185,13 @@ export class EnvironmentStack extends TerraformStack {
       this.service.repositoryUrls,
       "ECR repositories the stack created, by container",
     );
+    output(
+      "alarm_topic_arn",
+      this.monitoring.topicArn,
+      "SNS topic every alarm and deployment event notifies",
+    );
+    output("rollback_alarm_names", this.monitoring.rollbackAlarmNames, "Alarms that roll a deployment back");
+    output("dashboard_name", this.monitoring.dashboardName, "CloudWatch dashboard");
     output("vpc_id", this.network.vpcId, "VPC id");
     output(
       "public_subnet_ids",
@@ -195,4 +223,10 @@ export class EnvironmentStack extends TerraformStack {
     // cdktf 0.21's S3Backend predates Terraform 1.10's S3-native locking.
     if (s3.useLockfile) backend.addOverride("use_lockfile", true);
   }
+}
+
+/** The fewest tasks a service should ever run: what the "too few" alarms compare with (0: none, a night stop). */
+export function minimumTasks(svc: EnvironmentConfig["service"]): number {
+  if (!svc.autoscaling.enabled) return svc.desiredCount;
+  return svc.autoscaling.schedule ? 0 : svc.autoscaling.minCount;
 }

@@ -170,9 +170,9 @@ describe.each(["dev", "prod"])("the %s service", (env) => {
       resource_id: `service/fws-${env}-site/fws-${env}-site`,
       scalable_dimension: "ecs:service:DesiredCount",
     });
-    const policies = resourcesOf(json, "aws_appautoscaling_policy").map(
-      ([, p]) => p.target_tracking_scaling_policy_configuration,
-    );
+    const policies = resourcesOf(json, "aws_appautoscaling_policy")
+      .filter(([, p]) => p.policy_type === "TargetTrackingScaling")
+      .map(([, p]) => p.target_tracking_scaling_policy_configuration);
     expect(
       policies.map((p) => [p.predefined_metric_specification.predefined_metric_type, p.target_value]),
     ).toEqual([
@@ -289,12 +289,15 @@ describe("the stack's outputs", () => {
     const json = synthConfig(loadConfig("config/prod.yaml"));
     const outputs = json.output ?? {};
     expect(Object.keys(outputs).sort()).toEqual([
+      "alarm_topic_arn",
       "alb_dns_name",
       "cluster_name",
+      "dashboard_name",
       "log_group_names",
       "private_subnet_ids",
       "public_subnet_ids",
       "repository_urls",
+      "rollback_alarm_names",
       "service_name",
       "url",
       "vpc_id",

@@ -21,9 +21,14 @@ export interface ServiceAutoscalingProps {
   readonly dependsOn: ITerraformDependable[];
 }
 
-/** Target tracking on CPU, memory and ALB requests per target, and an optional night-time stop. */
+/**
+ * Target tracking on CPU, memory and ALB requests per target; a step policy that adds tasks on high
+ * latency (its alarm lives with the others in monitoring); an optional night-time stop.
+ */
 export class ServiceAutoscaling extends Construct {
   readonly target: AppautoscalingTarget;
+  /** Step scaling that adds tasks when the latency alarm (monitoring) fires. */
+  readonly latencyScaleOutPolicyArn: string;
 
   constructor(scope: Construct, id: string, props: ServiceAutoscalingProps) {
     super(scope, id);
@@ -54,6 +59,24 @@ export class ServiceAutoscaling extends Construct {
     track("cpu", "ECSServiceAverageCPUUtilization", props.cpuTargetPercent);
     track("memory", "ECSServiceAverageMemoryUtilization", props.memoryTargetPercent);
     track("requests", "ALBRequestCountPerTarget", props.requests.perTarget, props.requests.resourceLabel);
+
+    const latency = new AppautoscalingPolicy(this, "latency-scale-out", {
+      ...dimension,
+      name: `${props.serviceName}-latency-scale-out`,
+      policyType: "StepScaling",
+      stepScalingPolicyConfiguration: {
+        adjustmentType: "ChangeInCapacity",
+        cooldown: props.scaleOutCooldownSeconds,
+        metricAggregationType: "Maximum",
+        // Relative to the alarm's threshold: one task just above it, two when far above.
+        stepAdjustment: [
+          { metricIntervalLowerBound: "0", metricIntervalUpperBound: "1", scalingAdjustment: 1 },
+          { metricIntervalLowerBound: "1", scalingAdjustment: 2 },
+        ],
+      },
+      dependsOn: [this.target],
+    });
+    this.latencyScaleOutPolicyArn = latency.arn;
 
     if (props.schedule) {
       const s = props.schedule;

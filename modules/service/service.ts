@@ -90,6 +90,9 @@ export class WebService extends Construct {
   readonly repositoryUrls: Record<string, string> = {};
   readonly roles: TaskRoles;
   readonly service: EcsService;
+  readonly clusterArn: string;
+  /** Present when autoscaling is on. */
+  readonly autoscaling?: ServiceAutoscaling;
 
   constructor(scope: Construct, id: string, props: WebServiceProps) {
     super(scope, id);
@@ -138,6 +141,7 @@ export class WebService extends Construct {
       exec: execLogs ? { kmsKeyArn: props.kmsKeyArn, logGroupName: execLogs.name } : undefined,
     });
     this.clusterName = cluster.name;
+    this.clusterArn = cluster.cluster.arn;
 
     const volumes = [...new Set(props.containers.flatMap((c) => c.mounts.map((m) => m.volume)))].sort();
     const definitions = props.containers.map((c) =>
@@ -239,7 +243,7 @@ export class WebService extends Construct {
 
     if (autoscaled) {
       const a = props.autoscaling;
-      new ServiceAutoscaling(this, "autoscaling", {
+      this.autoscaling = new ServiceAutoscaling(this, "autoscaling", {
         clusterName: cluster.name,
         serviceName: this.serviceName,
         minCount: a.minCount,
@@ -253,5 +257,14 @@ export class WebService extends Construct {
         dependsOn: [this.service],
       });
     }
+  }
+
+  /**
+   * Rolls a rolling deployment back when any of these alarms fires while it runs (beside the circuit
+   * breaker). The alarms are defined once, in monitoring.
+   */
+  useRollbackAlarms(alarmNames: string[]): void {
+    if (alarmNames.length === 0) return;
+    this.service.putAlarms({ alarmNames, enable: true, rollback: true });
   }
 }

@@ -1,0 +1,110 @@
+import type { MetricSpec } from "./alarm-catalog";
+import { DASHBOARD_LOG_QUERY } from "./log-queries";
+
+export interface DashboardInput {
+  readonly region: string;
+  readonly loadBalancer: string;
+  readonly targetGroup: string;
+  readonly cluster: string;
+  readonly service: string;
+  /** ARNs of every alarm, for the alarm status widget. */
+  readonly alarmArns: string[];
+  /** The web container's log group, for the Logs Insights widget. */
+  readonly webLogGroup: string;
+  /** WAF web ACL name and region (`us-east-1` for CloudFront scope), when the edge has one. */
+  readonly waf?: { readonly webAcl: string; readonly region: string; readonly scopeRegion?: string };
+}
+
+type Metric = (string | Record<string, unknown>)[];
+
+const metric = (m: MetricSpec, options: Record<string, unknown> = {}): Metric => [
+  m.namespace,
+  m.metricName,
+  ...Object.entries(m.dimensions).flat(),
+  { stat: m.stat, period: m.periodSeconds, ...options },
+];
+
+interface Widget {
+  type: "metric" | "alarm" | "log";
+  width: number;
+  height: number;
+  properties: Record<string, unknown>;
+}
+
+/** The environment's dashboard body: requests, errors, latency, health, ECS, WAF, alarms, logs. */
+export function dashboardBody(input: DashboardInput): string {
+  const tg = { LoadBalancer: input.loadBalancer, TargetGroup: input.targetGroup };
+  const lb = { LoadBalancer: input.loadBalancer };
+  const ecs = { ClusterName: input.cluster, ServiceName: input.service };
+  const alb = (metricName: string, stat: string, dimensions: Record<string, string> = tg): MetricSpec => ({
+    namespace: "AWS/ApplicationELB",
+    metricName,
+    dimensions,
+    stat,
+    periodSeconds: 60,
+  });
+  const graph = (title: string, metrics: Metric[], extra: Record<string, unknown> = {}): Widget => ({
+    type: "metric",
+    width: 12,
+    height: 6,
+    properties: { title, region: input.region, view: "timeSeries", metrics, ...extra },
+  });
+  const widgets: Widget[] = [
+    graph("Requests", [metric(alb("RequestCount", "Sum", lb))]),
+    graph("Errors", [
+      metric(alb("HTTPCode_Target_5XX_Count", "Sum"), { label: "target 5XX" }),
+      metric(alb("HTTPCode_ELB_5XX_Count", "Sum", lb), { label: "ALB 5XX" }),
+      metric(alb("HTTPCode_Target_4XX_Count", "Sum"), { label: "target 4XX" }),
+    ]),
+    graph(
+      "Target response time",
+      ["p50", "p90", "p99"].map((p) => metric(alb("TargetResponseTime", p), { label: p })),
+    ),
+    graph("Target health", [
+      metric(alb("HealthyHostCount", "Minimum"), { label: "healthy" }),
+      metric(alb("UnHealthyHostCount", "Maximum"), { label: "unhealthy" }),
+    ]),
+    graph("ECS CPU and memory", [
+      ["AWS/ECS", "CPUUtilization", ...Object.entries(ecs).flat(), { stat: "Average", label: "CPU %" }],
+      ["AWS/ECS", "MemoryUtilization", ...Object.entries(ecs).flat(), { stat: "Average", label: "memory %" }],
+    ]),
+    graph("Running tasks", [
+      ["ECS/ContainerInsights", "RunningTaskCount", ...Object.entries(ecs).flat(), { stat: "Average" }],
+      ["ECS/ContainerInsights", "DesiredTaskCount", ...Object.entries(ecs).flat(), { stat: "Average" }],
+    ]),
+  ];
+  if (input.waf) {
+    const dims = [
+      "WebACL",
+      input.waf.webAcl,
+      "Rule",
+      "ALL",
+      ...(input.waf.scopeRegion ? ["Region", input.waf.scopeRegion] : []),
+    ];
+    widgets.push(
+      graph(
+        "WAF requests",
+        [
+          ["AWS/WAFV2", "AllowedRequests", ...dims, { stat: "Sum" }],
+          ["AWS/WAFV2", "BlockedRequests", ...dims, { stat: "Sum" }],
+        ],
+        { region: input.waf.region },
+      ),
+    );
+  }
+  widgets.push(
+    { type: "alarm", width: 24, height: 4, properties: { title: "Alarms", alarms: input.alarmArns } },
+    {
+      type: "log",
+      width: 24,
+      height: 8,
+      properties: {
+        title: "Top 5XX paths and slowest upstream times (nginx)",
+        region: input.region,
+        view: "table",
+        query: `SOURCE '${input.webLogGroup}' | ${DASHBOARD_LOG_QUERY}`,
+      },
+    },
+  );
+  return JSON.stringify({ widgets });
+}

@@ -1,0 +1,278 @@
+import { simulate } from "./support/iam";
+import {
+  configFromText,
+  loadConfig,
+  policyOf,
+  resourceNamed,
+  resourcesOf,
+  type StackJson,
+  synthConfig,
+} from "./support/synth";
+
+const ref = (type: string, name: string, attr = "id") => `\${${type}.${name}.${attr}}`;
+
+describe.each(["dev", "prod"])("monitoring of %s", (env) => {
+  const config = loadConfig(`config/${env}.yaml`);
+  const t = config.monitoring.thresholds;
+  let json: StackJson;
+  let alarms: Record<string, Record<string, any>>;
+  let albSuffix: string;
+  let tgSuffix: string;
+  let topicArn: string;
+  beforeAll(() => {
+    json = synthConfig(config);
+    alarms = Object.fromEntries(
+      resourcesOf(json, "aws_cloudwatch_metric_alarm").map(([, a]) => [a.alarm_name, a]),
+    );
+    albSuffix = ref("aws_lb", resourcesOf(json, "aws_lb")[0][0], "arn_suffix");
+    tgSuffix = ref("aws_lb_target_group", resourcesOf(json, "aws_lb_target_group")[0][0], "arn_suffix");
+    topicArn = `arn:aws:sns:eu-west-1:${config.account}:fws-${env}-alarms`;
+  });
+  const alarm = (id: string) => alarms[`fws-${env}-site-${id}`];
+
+  it("notifies an SNS topic encrypted with its own key, which CloudWatch, EventBridge and CodeStar may use", () => {
+    const topic = resourceNamed(json, "aws_sns_topic", "monitoring");
+    expect(topic.name).toBe(`fws-${env}-alarms`);
+    const [[keyName, key]] = resourcesOf(json, "aws_kms_key").filter(([n]) => n.includes("monitoring"));
+    expect(topic.kms_master_key_id).toBe(ref("aws_kms_key", keyName, "arn"));
+    const grants = policyOf(key.policy).Statement.filter((s) => s.Principal?.Service);
+    expect(grants.map((s) => s.Principal.Service)).toEqual([
+      "cloudwatch.amazonaws.com",
+      "events.amazonaws.com",
+      "codestar-notifications.amazonaws.com",
+    ]);
+    for (const g of grants) {
+      expect(g.Action).toEqual(["kms:GenerateDataKey", "kms:Decrypt"]);
+      expect(g.Condition).toEqual({ StringEquals: { "aws:SourceAccount": config.account } });
+    }
+  });
+
+  it("subscribes what config lists", () => {
+    const subs = resourcesOf(json, "aws_sns_topic_subscription").map(([, s]) => [s.protocol, s.endpoint]);
+    expect(subs).toEqual(config.monitoring.subscriptions.map((s) => [s.protocol, s.endpoint]));
+    if (env === "prod") expect(subs).toEqual([["email", "oncall@example.com"]]);
+  });
+
+  describe("the topic policy", () => {
+    const publish = (principal: string, sourceAccount: string) =>
+      simulate({
+        resourcePolicy: resourceNamed(json, "aws_sns_topic_policy", "monitoring").policy,
+        principal,
+        action: "sns:Publish",
+        resource: topicArn,
+        context: { "aws:SourceAccount": sourceAccount },
+      });
+
+    it("lets CloudWatch alarms of this account publish", async () => {
+      expect(await publish("cloudwatch.amazonaws.com", config.account)).toBe("Allowed");
+    });
+
+    it("refuses CloudWatch on behalf of another account, and any other principal", async () => {
+      expect(await publish("cloudwatch.amazonaws.com", "999999999999")).toBe("ImplicitlyDenied");
+      expect(await publish("arn:aws:iam::999999999999:role/intruder", "999999999999")).toBe(
+        "ImplicitlyDenied",
+      );
+    });
+  });
+
+  it("raises the target 5XX rate with metric math that survives minutes without data", () => {
+    const a = alarm("target-5xx-rate");
+    expect(a).toMatchObject({
+      comparison_operator: "GreaterThanThreshold",
+      threshold: t.target5xxPercent,
+      treat_missing_data: "notBreaching",
+    });
+    const [result, ...inputs] = a.metric_query;
+    expect(result).toMatchObject({
+      id: "result",
+      return_data: true,
+      expression: "100 * FILL(errors, 0) / IF(FILL(requests, 0) > 0, requests, 1)",
+    });
+    expect(inputs.map((q: any) => [q.id, q.metric.metric_name, q.metric.stat, q.metric.dimensions])).toEqual([
+      ["errors", "HTTPCode_Target_5XX_Count", "Sum", { LoadBalancer: albSuffix, TargetGroup: tgSuffix }],
+      ["requests", "RequestCount", "Sum", { LoadBalancer: albSuffix, TargetGroup: tgSuffix }],
+    ]);
+  });
+
+  it.each([
+    [
+      "elb-5xx",
+      "HTTPCode_ELB_5XX_Count",
+      { statistic: "Sum" },
+      "GreaterThanOrEqualToThreshold",
+      "notBreaching",
+    ],
+    [
+      "p99-latency",
+      "TargetResponseTime",
+      { extended_statistic: "p99" },
+      "GreaterThanThreshold",
+      "notBreaching",
+    ],
+    [
+      "unhealthy-hosts",
+      "UnHealthyHostCount",
+      { statistic: "Maximum" },
+      "GreaterThanThreshold",
+      "notBreaching",
+    ],
+    [
+      "rejected-connections",
+      "RejectedConnectionCount",
+      { statistic: "Sum" },
+      "GreaterThanThreshold",
+      "notBreaching",
+    ],
+    ["cpu", "CPUUtilization", { statistic: "Average" }, "GreaterThanThreshold", "missing"],
+    ["memory", "MemoryUtilization", { statistic: "Average" }, "GreaterThanThreshold", "missing"],
+  ])(
+    "raises %s on %s with a deliberate missing-data treatment and the topic as action",
+    (id, metric, stat, comparison, missing) => {
+      const a = alarm(id);
+      expect(a).toMatchObject({
+        metric_name: metric,
+        ...stat,
+        comparison_operator: comparison,
+        treat_missing_data: missing,
+      });
+      expect(a.alarm_actions).toEqual([topicArn]);
+      expect(a.ok_actions).toEqual([topicArn]);
+    },
+  );
+
+  it("compares with the configured thresholds, on ALB dimensions taken from arn_suffix", () => {
+    expect(alarm("p99-latency").threshold).toBe(t.p99LatencySeconds);
+    expect(alarm("elb-5xx").threshold).toBe(t.elb5xxCount);
+    expect(alarm("cpu").threshold).toBe(t.cpuPercent);
+    expect(alarm("elb-5xx").dimensions).toEqual({ LoadBalancer: albSuffix });
+    expect(alarm("p99-latency").dimensions).toEqual({ LoadBalancer: albSuffix, TargetGroup: tgSuffix });
+    expect(alarm("cpu").dimensions).toEqual({
+      ClusterName: `fws-${env}-site`,
+      ServiceName: `fws-${env}-site`,
+    });
+  });
+
+  it(
+    env === "prod"
+      ? "pages when fewer than the minimum tasks run or are healthy"
+      : "has no too-few-tasks alarms, since dev stops at night",
+    () => {
+      if (env === "dev") {
+        expect(alarm("healthy-hosts")).toBeUndefined();
+        expect(alarm("running-tasks")).toBeUndefined();
+        return;
+      }
+      expect(alarm("healthy-hosts")).toMatchObject({
+        metric_name: "HealthyHostCount",
+        threshold: 3,
+        comparison_operator: "LessThanThreshold",
+        treat_missing_data: "breaching",
+      });
+      expect(alarm("running-tasks")).toMatchObject({
+        namespace: "ECS/ContainerInsights",
+        metric_name: "RunningTaskCount",
+        threshold: 3,
+      });
+    },
+  );
+
+  it("watches every NAT gateway's port allocation", () => {
+    const nat = Object.values(alarms).filter((a) => a.metric_name === "ErrorPortAllocation");
+    expect(nat).toHaveLength(env === "prod" ? 3 : 1);
+    const natRefs = resourcesOf(json, "aws_nat_gateway").map(([n]) => ref("aws_nat_gateway", n));
+    expect(nat.map((a) => a.dimensions.NatGatewayId).sort()).toEqual(natRefs.sort());
+  });
+
+  it("rolls a rolling deployment back on the rollback alarms, beside the circuit breaker", () => {
+    const [[, service]] = resourcesOf(json, "aws_ecs_service");
+    const names = ["target-5xx-rate", "elb-5xx", "p99-latency", "unhealthy-hosts"].map(
+      (id) => `fws-${env}-site-${id}`,
+    );
+    expect(service.alarms).toEqual({ alarm_names: names, enable: true, rollback: true });
+    for (const name of names) expect(alarms[name]).toBeDefined();
+    expect(json.output?.rollback_alarm_names.value).toEqual(names);
+  });
+
+  it("adds tasks when p90 latency stays high, through the step-scaling policy", () => {
+    const a = alarm("p90-latency-scale-out");
+    const [[policyName, policy]] = resourcesOf(json, "aws_appautoscaling_policy").filter(([n]) =>
+      n.includes("latency"),
+    );
+    expect(policy.policy_type).toBe("StepScaling");
+    expect(a).toMatchObject({
+      extended_statistic: "p90",
+      threshold: t.p90ScaleOutSeconds,
+      alarm_actions: [ref("aws_appautoscaling_policy", policyName, "arn")],
+      ok_actions: [],
+    });
+  });
+
+  it("sends failed deployments and tasks that cannot start to the topic", () => {
+    const rule = resourceNamed(json, "aws_cloudwatch_event_rule", "deployment-events");
+    const pattern = JSON.parse(rule.event_pattern);
+    expect(pattern.source).toEqual(["aws.ecs"]);
+    expect(pattern.detail.eventName).toEqual([
+      "SERVICE_DEPLOYMENT_FAILED",
+      "SERVICE_TASK_START_IMPAIRED",
+      "SERVICE_TASK_PLACEMENT_FAILURE",
+    ]);
+    expect(resourceNamed(json, "aws_cloudwatch_event_target", "deployment-events").arn).toBe(topicArn);
+  });
+
+  it("draws a dashboard of requests, errors, latency, health, ECS, every alarm, and the nginx log", () => {
+    const body = JSON.parse(resourceNamed(json, "aws_cloudwatch_dashboard", "monitoring").dashboard_body);
+    const titles = body.widgets.map((w: any) => w.properties.title);
+    expect(titles).toEqual([
+      "Requests",
+      "Errors",
+      "Target response time",
+      "Target health",
+      "ECS CPU and memory",
+      "Running tasks",
+      "Alarms",
+      "Top 5XX paths and slowest upstream times (nginx)",
+    ]);
+    const alarmWidget = body.widgets.find((w: any) => w.type === "alarm");
+    expect(alarmWidget.properties.alarms).toHaveLength(Object.keys(alarms).length - 1);
+    const logWidget = body.widgets.find((w: any) => w.type === "log");
+    expect(logWidget.properties.query).toMatch(
+      new RegExp(`^SOURCE '/fws/${env}/site/web' \\| fields uri, status, upstream_time`),
+    );
+  });
+
+  it("saves Logs Insights queries over the JSON logs: errors by path, slowest requests, one request across nginx and uwsgi", () => {
+    const queries = Object.fromEntries(
+      resourcesOf(json, "aws_cloudwatch_query_definition").map(([, q]) => [q.name, q]),
+    );
+    expect(Object.keys(queries).sort()).toEqual([
+      `fws-${env}/site/errors-by-path`,
+      `fws-${env}/site/one-request`,
+      `fws-${env}/site/slowest-requests`,
+    ]);
+    expect(queries[`fws-${env}/site/one-request`].log_group_names).toEqual([
+      `/fws/${env}/site/web`,
+      `/fws/${env}/site/app`,
+    ]);
+    expect(queries[`fws-${env}/site/errors-by-path`].query_string).toContain("filter status >= 500");
+  });
+});
+
+describe("monitoring with an organisation's existing topic", () => {
+  it("creates no topic and notifies the given one", () => {
+    const topic = "arn:aws:sns:us-east-1:123456789012:org-oncall";
+    const json = synthConfig(
+      configFromText(`
+account: "123456789012"
+region: us-east-1
+network: { cidr: 10.0.0.0/16, availabilityZones: [us-east-1a, us-east-1b] }
+loadBalancer: { allowHttpWithoutDomain: true }
+service: { images: { tag: "1" } }
+monitoring: { alarmTopicArn: "${topic}" }
+`),
+    );
+    expect(resourcesOf(json, "aws_sns_topic")).toEqual([]);
+    for (const [, a] of resourcesOf(json, "aws_cloudwatch_metric_alarm")) {
+      if (!a.alarm_name.endsWith("scale-out")) expect(a.alarm_actions).toEqual([topic]);
+    }
+  });
+});
