@@ -1,6 +1,9 @@
 import { z } from "zod";
 import { checkAlbIdleTimeout, NGINX_TIMEOUTS, STOP_TIMEOUT_SECONDS } from "../docker/contract";
+import { ORIGIN_FACING_PREFIX_LISTS } from "../modules/edge/cloudfront-ids";
+import { audit } from "./schema/audit";
 import { type AddIssue, adder, region } from "./schema/common";
+import { CLOUDFRONT_MODES, edge } from "./schema/edge";
 import { loadBalancer } from "./schema/load-balancer";
 import { monitoring } from "./schema/monitoring";
 import { network } from "./schema/network";
@@ -42,6 +45,8 @@ const environmentFields = z.strictObject({
   loadBalancer: loadBalancer.prefault({}),
   service: service.prefault({}),
   monitoring: monitoring.prefault({}),
+  edge: edge.prefault({}),
+  audit: audit.prefault({}),
 });
 
 export const environmentSchema = environmentFields.superRefine(environmentChecks, {
@@ -53,7 +58,14 @@ export type EnvironmentInput = z.input<typeof environmentSchema>;
 export type ParsedEnvironment = z.output<typeof environmentSchema>;
 
 /** The top-level fields environmentChecks reads: it runs once these are valid. */
-const ENVIRONMENT_CHECK_INPUTS = new Set(["region", "production", "network", "loadBalancer", "service"]);
+const ENVIRONMENT_CHECK_INPUTS = new Set([
+  "region",
+  "production",
+  "network",
+  "loadBalancer",
+  "service",
+  "edge",
+]);
 
 /** Checks that span sections of the environment. */
 function environmentChecks(env: z.output<typeof environmentFields>, ctx: z.RefinementCtx): void {
@@ -94,6 +106,22 @@ function environmentChecks(env: z.output<typeof environmentFields>, ctx: z.Refin
       );
     }
   }
+  if (CLOUDFRONT_MODES.includes(env.edge.mode) && !env.loadBalancer.domain) {
+    add(
+      ["edge", "mode"],
+      `expected "alb-waf" or "none" without loadBalancer.domain (CloudFront needs a name and a certificate), got "${env.edge.mode}"`,
+    );
+  }
+  if (
+    env.edge.mode === "cloudfront-public-alb" &&
+    !env.edge.originFacingPrefixListId &&
+    !ORIGIN_FACING_PREFIX_LISTS[env.region]
+  ) {
+    add(
+      ["edge", "originFacingPrefixListId"],
+      `expected the id of com.amazonaws.global.cloudfront.origin-facing in ${env.region} (not in the built-in table), got nothing`,
+    );
+  }
   if (env.production) productionChecks(env, add);
 }
 
@@ -122,6 +150,18 @@ function productionChecks(env: z.output<typeof environmentFields>, add: AddIssue
     add(
       ["loadBalancer", "allowHttpWithoutDomain"],
       "expected false in a production environment (HTTPS only), got true",
+    );
+  }
+  if (!env.audit.cloudtrail.create && !env.audit.cloudtrail.existingTrailArn) {
+    add(
+      ["audit", "cloudtrail", "existingTrailArn"],
+      "expected the organisation's trail ARN when a production environment creates no trail of its own, got nothing",
+    );
+  }
+  if (env.edge.mode === "none") {
+    add(
+      ["edge", "mode"],
+      'expected a mode with a web application firewall in a production environment, got "none"',
     );
   }
   if (env.loadBalancer.deletionProtection === false) {

@@ -1,5 +1,6 @@
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey as AwsKmsKey } from "@cdktf/provider-aws/lib/kms-key";
+import type { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import { accountRoot, dataLifecycle, type StackContext } from "./context";
 import { type Conditions, type PolicyStatement, policyJson } from "./policy";
@@ -23,6 +24,8 @@ export interface KmsKeyProps {
   readonly grants?: KeyGrant[];
   /** Days a scheduled deletion waits. @default 30 in production, 7 elsewhere */
   readonly deletionWindowInDays?: number;
+  /** Provider of the key's region (the us-east-1 alias for CloudFront-scope logs). @default the stack's */
+  readonly provider?: TerraformProvider;
 }
 
 /**
@@ -63,9 +66,14 @@ export class KmsKey extends Construct {
       deletionWindowInDays: props.deletionWindowInDays ?? (ctx.production ? 30 : 7),
       policy: policyJson(statements),
       lifecycle: dataLifecycle(ctx),
+      provider: props.provider,
     });
     this.arn = this.key.arn;
     this.aliasName = `alias/${ctx.naming.name("kmsAliasName", props.purpose)}`;
-    new KmsAlias(this, "alias", { name: this.aliasName, targetKeyId: this.key.keyId });
+    new KmsAlias(this, "alias", {
+      name: this.aliasName,
+      targetKeyId: this.key.keyId,
+      provider: props.provider,
+    });
   }
 }

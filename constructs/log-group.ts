@@ -1,4 +1,5 @@
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import type { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import { arn, dataLifecycle, regionalPrincipal, type StackContext } from "./context";
 import type { KeyGrant } from "./kms-key";
@@ -13,6 +14,8 @@ export interface EncryptedLogGroupProps {
   readonly kmsKeyArn: string;
   /** Keep the group from being destroyed in production (audit and flow logs). @default true */
   readonly protect?: boolean;
+  /** Provider of the group's region; `context.region` must be that region. @default the stack's */
+  readonly provider?: TerraformProvider;
 }
 
 /** A CloudWatch log group encrypted with a customer-managed key, with retention. */
@@ -31,6 +34,7 @@ export class EncryptedLogGroup extends Construct {
       retentionInDays: props.retentionDays,
       kmsKeyId: props.kmsKeyArn,
       lifecycle: props.protect === false ? undefined : dataLifecycle(props.context),
+      provider: props.provider,
     });
     this.name = props.name;
     this.arn = arn(props.context, "logs", `log-group:${props.name}`);

@@ -1,19 +1,20 @@
-import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { LocalBackend, S3Backend, TerraformOutput, TerraformStack } from "cdktf";
+import { TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import type { EnvironmentConfig } from "../config/load";
+import { CLOUDFRONT_MODES } from "../config/schema/edge";
 import { partitionOf, type StackContext } from "../constructs/context";
 import { KmsKey } from "../constructs/kms-key";
 import { logsKeyGrant } from "../constructs/log-group";
 import { Naming } from "../constructs/naming";
+import { wafLogGroupPattern } from "../constructs/waf/web-acl";
+import { Audit } from "../modules/audit/audit";
+import { Edge, loadBalancerFrontage } from "../modules/edge/edge";
 import { LoadBalancer } from "../modules/load-balancer/load-balancer";
 import { Monitoring } from "../modules/monitoring/monitoring";
 import { Network } from "../modules/network/network";
 import { WebService } from "../modules/service/service";
 import { frontHealthPath, serviceContainers } from "./containers";
-
-/** Tag value of `managed-by` on every resource. */
-export const MANAGED_BY = "fargate-web-stack (cdktf)";
+import { configureBackend, environmentProviders } from "./providers";
 
 /**
  * One environment: its provider, state backend and every module, created in order and wired together.
@@ -27,6 +28,8 @@ export class EnvironmentStack extends TerraformStack {
   readonly loadBalancer: LoadBalancer;
   readonly service: WebService;
   readonly monitoring: Monitoring;
+  readonly edge: Edge;
+  readonly audit: Audit;
 
   constructor(scope: Construct, config: EnvironmentConfig) {
     super(scope, config.name);
@@ -41,27 +44,15 @@ export class EnvironmentStack extends TerraformStack {
     };
     this.context = ctx;
 
-    new AwsProvider(this, "aws", {
-      region: config.region,
-      allowedAccountIds: [config.account],
-      defaultTags: [
-        {
-          tags: {
-            ...config.tags,
-            project: config.project,
-            environment: config.name,
-            "managed-by": MANAGED_BY,
-          },
-        },
-      ],
-    });
-    this.configureBackend(config);
+    const cloudfront = CLOUDFRONT_MODES.includes(config.edge.mode);
+    const providers = environmentProviders(this, config, cloudfront);
+    configureBackend(this, config);
 
     const logsKey = new KmsKey(this, "logs-key", {
       context: ctx,
       purpose: "logs",
       description: `Logs, images and ECS Exec sessions of ${ctx.naming.prefix}`,
-      grants: [logsKeyGrant(ctx, [ctx.naming.logGroupPattern])],
+      grants: [logsKeyGrant(ctx, [ctx.naming.logGroupPattern, wafLogGroupPattern(ctx.naming)])],
     });
     this.logsKey = logsKey;
 
@@ -75,17 +66,22 @@ export class EnvironmentStack extends TerraformStack {
       flowLogs: config.network.flowLogs,
       endpoints: config.network.endpoints,
       logsKmsKeyArn: logsKey.arn,
+      loadBalancerTier: config.edge.mode === "cloudfront-vpc-origin" ? "private" : "public",
     });
 
     const svc = config.service;
     const containers = serviceContainers(config);
     const front = containers[0];
     const lbConfig = config.loadBalancer;
+    const frontage = loadBalancerFrontage(this, config.edge, config.region, lbConfig.domain?.name);
     this.loadBalancer = new LoadBalancer(this, "load-balancer", {
       context: ctx,
       vpcId: this.network.vpcId,
       vpcCidr: this.network.cidr,
-      subnetIds: this.network.publicSubnetIds,
+      subnetIds:
+        frontage.exposure.kind === "vpc" ? this.network.privateSubnetIds : this.network.publicSubnetIds,
+      exposure: frontage.exposure,
+      aliasName: frontage.aliasName,
       domain: lbConfig.domain,
       sslPolicy: lbConfig.sslPolicy,
       idleTimeoutSeconds: lbConfig.idleTimeoutSeconds,
@@ -102,6 +98,19 @@ export class EnvironmentStack extends TerraformStack {
     });
 
     this.service = this.addService(config, config.service, logsKey.arn);
+    this.edge = new Edge(this, "edge", {
+      context: ctx,
+      settings: config.edge,
+      usEast1: providers.usEast1 && { provider: providers.usEast1, context: { ...ctx, region: "us-east-1" } },
+      logsKmsKeyArn: logsKey.arn,
+      loadBalancer: {
+        arn: this.loadBalancer.arn,
+        domain: lbConfig.domain,
+        aliasName: frontage.aliasName,
+        validationRecordFqdns: this.loadBalancer.validationRecordFqdns,
+      },
+      originSecret: frontage.originSecret,
+    });
     this.monitoring = new Monitoring(this, "monitoring", {
       context: ctx,
       existingTopicArn: config.monitoring.alarmTopicArn,
@@ -119,8 +128,19 @@ export class EnvironmentStack extends TerraformStack {
         latencyScaleOutPolicyArn: this.service.autoscaling?.latencyScaleOutPolicyArn,
       },
       natGatewayIds: this.network.natGatewayIds,
+      waf: this.edge.webAcl && {
+        webAclName: this.edge.webAcl.name,
+        region: this.edge.webAcl.region,
+        scope: this.edge.webAcl.scope,
+      },
     });
     this.service.useRollbackAlarms(this.monitoring.rollbackAlarmNames);
+    this.audit = new Audit(this, "audit", {
+      context: ctx,
+      settings: config.audit,
+      alarmTopicArn: config.audit.alarmTopicArn ?? this.monitoring.topicArn,
+      dataEventBucketArns: [`arn:${ctx.partition}:s3:::${this.loadBalancer.logBucketName}`],
+    });
 
     this.addOutputs();
   }
@@ -175,7 +195,17 @@ export class EnvironmentStack extends TerraformStack {
   private addOutputs(): void {
     const output = (name: string, value: unknown, description: string) =>
       new TerraformOutput(this, name, { value, description });
-    output("url", this.loadBalancer.url, "URL of the service");
+    const distribution = this.edge.distribution;
+    output(
+      "url",
+      distribution ? `https://${distribution.aliasName}` : this.loadBalancer.url,
+      "URL of the service",
+    );
+    if (distribution) {
+      output("cloudfront_domain_name", distribution.domainName, "The distribution's own DNS name");
+      output("origin_url", this.loadBalancer.url, "Where CloudFront reaches the load balancer");
+    }
+    if (this.edge.webAcl) output("web_acl_arn", this.edge.webAcl.arn, "WAF web ACL in front of the service");
     output("alb_dns_name", this.loadBalancer.dnsName, "DNS name of the load balancer");
     output("cluster_name", this.service.clusterName, "ECS cluster");
     output("service_name", this.service.serviceName, "ECS service");
@@ -192,6 +222,10 @@ export class EnvironmentStack extends TerraformStack {
     );
     output("rollback_alarm_names", this.monitoring.rollbackAlarmNames, "Alarms that roll a deployment back");
     output("dashboard_name", this.monitoring.dashboardName, "CloudWatch dashboard");
+    if (this.audit.trailArn)
+      output("trail_arn", this.audit.trailArn, "CloudTrail trail recording the account");
+    if (this.audit.configBucketName)
+      output("config_bucket_name", this.audit.configBucketName, "Bucket AWS Config delivers to");
     output("vpc_id", this.network.vpcId, "VPC id");
     output(
       "public_subnet_ids",
@@ -203,25 +237,6 @@ export class EnvironmentStack extends TerraformStack {
       this.network.privateSubnetIds,
       "Private subnet ids, in the order of network.availabilityZones",
     );
-  }
-
-  private configureBackend(config: EnvironmentConfig): void {
-    const s3 = config.state.s3;
-    if (config.state.backend !== "s3" || !s3) {
-      new LocalBackend(this, { path: `terraform.${config.name}.tfstate` });
-      return;
-    }
-    const backend = new S3Backend(this, {
-      bucket: s3.bucket,
-      key: s3.key ?? `fargate-web-stack/${config.name}.tfstate`,
-      region: s3.region ?? config.region,
-      encrypt: s3.encrypt,
-      kmsKeyId: s3.kmsKeyId,
-      dynamodbTable: s3.dynamodbTable,
-      assumeRole: s3.roleArn ? { roleArn: s3.roleArn } : undefined,
-    });
-    // cdktf 0.21's S3Backend predates Terraform 1.10's S3-native locking.
-    if (s3.useLockfile) backend.addOverride("use_lockfile", true);
   }
 }
 

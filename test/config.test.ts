@@ -9,6 +9,8 @@ account: "123456789012"
 region: eu-west-1
 loadBalancer:
   allowHttpWithoutDomain: true
+edge:
+  mode: alb-waf
 service:
   images: { tag: "1.0.0" }
 network:
@@ -177,7 +179,7 @@ describe("a bad config file", () => {
     [
       "broken YAML",
       `${VALID}  natGateways: [single\n`,
-      "config/test.yaml: line 12, column 1: expected valid YAML, got",
+      "config/test.yaml: line 14, column 1: expected valid YAML, got",
     ],
     ["a duplicate key", `${VALID}region: us-east-1\n`, "expected valid YAML, got Map keys must be unique"],
   ])("with %s gets a message naming file, field, expectation and value", (_what, text, message) => {

@@ -11,8 +11,12 @@ import {
 
 const ref = (type: string, name: string, attr = "id") => `\${${type}.${name}.${attr}}`;
 
+/** dev: internet-facing (edge.mode alb-waf); prod: internal, behind CloudFront's VPC origin. */
 describe.each(["dev", "prod"])("the %s load balancer", (env) => {
   const config = loadConfig(`config/${env}.yaml`);
+  const internal = env === "prod";
+  const domain = config.loadBalancer.domain?.name;
+  const aliasName = internal ? `origin.${domain}` : domain;
   let json: StackJson;
   let albName: string;
   let alb: Record<string, any>;
@@ -21,22 +25,25 @@ describe.each(["dev", "prod"])("the %s load balancer", (env) => {
     [[albName, alb]] = resourcesOf(json, "aws_lb");
   });
 
-  it("is an internet-facing ALB in every public subnet, hardened against header attacks", () => {
+  it(`is an ${internal ? "internal ALB in every private" : "internet-facing ALB in every public"} subnet, hardened against header attacks`, () => {
     expect(alb).toMatchObject({
       load_balancer_type: "application",
-      internal: false,
+      internal,
       drop_invalid_header_fields: true,
       desync_mitigation_mode: "defensive",
       idle_timeout: config.loadBalancer.idleTimeoutSeconds,
       enable_deletion_protection: env === "prod",
     });
-    const publicSubnets = resourcesOf(json, "aws_subnet").filter(([n]) => n.startsWith("network_public-"));
-    expect(alb.subnets).toEqual(publicSubnets.map(([n]) => ref("aws_subnet", n)));
+    const tier = internal ? "private" : "public";
+    const subnets = resourcesOf(json, "aws_subnet").filter(([n]) => n.startsWith(`network_${tier}-`));
+    expect(alb.subnets).toEqual(subnets.map(([n]) => ref("aws_subnet", n)));
   });
 
   it("terminates TLS 1.2/1.3 only, with the DNS-validated certificate, and hides its Server header", () => {
     const https = resourceNamed(json, "aws_lb_listener", "_https_");
-    const [[validationName]] = resourcesOf(json, "aws_acm_certificate_validation");
+    const [[validationName]] = resourcesOf(json, "aws_acm_certificate_validation").filter(([n]) =>
+      n.startsWith("load-balancer_"),
+    );
     expect(https).toMatchObject({
       port: 443,
       protocol: "HTTPS",
@@ -44,30 +51,41 @@ describe.each(["dev", "prod"])("the %s load balancer", (env) => {
       certificate_arn: ref("aws_acm_certificate_validation", validationName, "certificate_arn"),
       routing_http_response_server_enabled: false,
     });
-    const [[, cert]] = resourcesOf(json, "aws_acm_certificate");
-    expect(cert).toMatchObject({ domain_name: config.loadBalancer.domain?.name, validation_method: "DNS" });
+    const cert = resourceNamed(json, "aws_acm_certificate", "load-balancer_");
+    expect(cert).toMatchObject({ domain_name: domain, validation_method: "DNS" });
+    // Behind CloudFront the certificate also covers the origin name CloudFront connects to (SNI must match).
+    expect(cert.subject_alternative_names).toEqual(internal ? [aliasName] : undefined);
     const [[, record]] = resourcesOf(json, "aws_route53_record").filter(([n]) =>
       n.includes("validation-record"),
     );
     expect(record.zone_id).toBe(config.loadBalancer.domain?.hostedZoneId);
-    expect(record.for_each).toContain("domain_validation_options");
+    expect(record.for_each).toMatch(
+      /^\$\{\{ for o in aws_acm_certificate\.load-balancer_certificate_\w+\.domain_validation_options : o\.domain_name => o \}\}$/,
+    );
   });
 
-  it("redirects HTTP to HTTPS with a 301", () => {
-    const http = resourceNamed(json, "aws_lb_listener", "http-redirect");
-    expect(http.port).toBe(80);
-    expect(http.default_action).toEqual([
-      expect.objectContaining({
-        type: "redirect",
-        redirect: expect.objectContaining({ protocol: "HTTPS", port: "443", status_code: "HTTP_301" }),
-      }),
-    ]);
-  });
+  it(
+    internal ? "has no port 80 at all (CloudFront speaks HTTPS to it)" : "redirects HTTP to HTTPS with a 301",
+    () => {
+      if (internal) {
+        expect(resourcesOf(json, "aws_lb_listener").map(([, l]) => l.port)).toEqual([443]);
+        return;
+      }
+      const http = resourceNamed(json, "aws_lb_listener", "http-redirect");
+      expect(http.port).toBe(80);
+      expect(http.default_action).toEqual([
+        expect.objectContaining({
+          type: "redirect",
+          redirect: expect.objectContaining({ protocol: "HTTPS", port: "443", status_code: "HTTP_301" }),
+        }),
+      ]);
+    },
+  );
 
-  it("points an alias record for the domain at the ALB", () => {
-    const alias = resourceNamed(json, "aws_route53_record", "alias");
+  it(`points an alias record for ${internal ? "the origin name" : "the domain"} at the ALB`, () => {
+    const alias = resourceNamed(json, "aws_route53_record", "load-balancer_alias");
     expect(alias).toMatchObject({
-      name: config.loadBalancer.domain?.name,
+      name: aliasName,
       type: "A",
       zone_id: config.loadBalancer.domain?.hostedZoneId,
       alias: {
@@ -153,16 +171,30 @@ describe.each(["dev", "prod"])("the %s load balancer", (env) => {
     const groupNamed = (part: string) =>
       resourcesOf(json, "aws_security_group").find(([n]) => n.includes(part))![0];
 
-    it("let the internet reach the ALB on 80 and 443 only", () => {
-      const ingress = rulesOf("aws_vpc_security_group_ingress_rule", groupNamed("load-balancer"));
-      expect(ingress.map((r) => [r.from_port, r.to_port, r.cidr_ipv4])).toEqual([
-        [443, 443, "0.0.0.0/0"],
-        [80, 80, "0.0.0.0/0"],
-      ]);
-    });
+    it(
+      internal
+        ? "let only the VPC reach the ALB, on 443"
+        : "let the internet reach the ALB on 80 and 443 only",
+      () => {
+        const ingress = rulesOf(
+          "aws_vpc_security_group_ingress_rule",
+          groupNamed("load-balancer_security-group"),
+        );
+        const expected = internal
+          ? [[443, 443, config.network.cidr]]
+          : [
+              [443, 443, "0.0.0.0/0"],
+              [80, 80, "0.0.0.0/0"],
+            ];
+        expect(ingress.map((r) => [r.from_port, r.to_port, r.cidr_ipv4]).sort()).toEqual(expected.sort());
+      },
+    );
 
     it("let the ALB send only to the tasks' group, on the web port", () => {
-      const egress = rulesOf("aws_vpc_security_group_egress_rule", groupNamed("load-balancer"));
+      const egress = rulesOf(
+        "aws_vpc_security_group_egress_rule",
+        groupNamed("load-balancer_security-group"),
+      );
       expect(egress).toEqual([
         expect.objectContaining({
           ip_protocol: "tcp",
@@ -179,7 +211,7 @@ describe.each(["dev", "prod"])("the %s load balancer", (env) => {
         expect.objectContaining({
           from_port: WEB.port,
           to_port: WEB.port,
-          referenced_security_group_id: ref("aws_security_group", groupNamed("load-balancer")),
+          referenced_security_group_id: ref("aws_security_group", groupNamed("load-balancer_security-group")),
         }),
       ]);
       const egress = rulesOf("aws_vpc_security_group_egress_rule", tasks);

@@ -22,7 +22,9 @@ describe.each(["dev", "prod"])("monitoring of %s", (env) => {
   beforeAll(() => {
     json = synthConfig(config);
     alarms = Object.fromEntries(
-      resourcesOf(json, "aws_cloudwatch_metric_alarm").map(([, a]) => [a.alarm_name, a]),
+      resourcesOf(json, "aws_cloudwatch_metric_alarm")
+        .filter(([n]) => n.startsWith("monitoring_"))
+        .map(([, a]) => [a.alarm_name, a]),
     );
     albSuffix = ref("aws_lb", resourcesOf(json, "aws_lb")[0][0], "arn_suffix");
     tgSuffix = ref("aws_lb_target_group", resourcesOf(json, "aws_lb_target_group")[0][0], "arn_suffix");
@@ -229,9 +231,28 @@ describe.each(["dev", "prod"])("monitoring of %s", (env) => {
       "Target health",
       "ECS CPU and memory",
       "Running tasks",
+      "WAF requests",
       "Alarms",
       "Top 5XX paths and slowest upstream times (nginx)",
     ]);
+    const waf = body.widgets.find((w: any) => w.properties.title === "WAF requests");
+    // A CLOUDFRONT-scope ACL reports in us-east-1 without a Region dimension; a REGIONAL one in its region.
+    expect(waf.properties.region).toBe(env === "prod" ? "us-east-1" : "eu-west-1");
+    expect(waf.properties.metrics[1]).toEqual(
+      env === "prod"
+        ? ["AWS/WAFV2", "BlockedRequests", "WebACL", "fws-prod-edge", "Rule", "ALL", { stat: "Sum" }]
+        : [
+            "AWS/WAFV2",
+            "BlockedRequests",
+            "WebACL",
+            "fws-dev-edge",
+            "Rule",
+            "ALL",
+            "Region",
+            "eu-west-1",
+            { stat: "Sum" },
+          ],
+    );
     const alarmWidget = body.widgets.find((w: any) => w.type === "alarm");
     expect(alarmWidget.properties.alarms).toHaveLength(Object.keys(alarms).length - 1);
     const logWidget = body.widgets.find((w: any) => w.type === "log");
@@ -266,6 +287,7 @@ account: "123456789012"
 region: us-east-1
 network: { cidr: 10.0.0.0/16, availabilityZones: [us-east-1a, us-east-1b] }
 loadBalancer: { allowHttpWithoutDomain: true }
+edge: { mode: none }
 service: { images: { tag: "1" } }
 monitoring: { alarmTopicArn: "${topic}" }
 `),

@@ -97,14 +97,22 @@ describe.each([
       }
     });
 
-    it("let the internet reach the public tier on 80 and 443 and ephemeral return ports only", () => {
-      const fromAnywhere = rules("public-acl", "ingress").filter((r) => r.cidr_block === "0.0.0.0/0");
-      expect(fromAnywhere.map((r) => [r.from_port, r.to_port])).toEqual([
-        [443, 443],
-        [80, 80],
-        [1024, 65535],
-      ]);
-    });
+    it(
+      env === "dev"
+        ? "let the internet reach the public tier on 80 and 443 (the ALB) and ephemeral return ports only"
+        : "let the internet reach the public tier on ephemeral return ports only (the ALB is internal)",
+      () => {
+        const fromAnywhere = rules("public-acl", "ingress").filter((r) => r.cidr_block === "0.0.0.0/0");
+        const http = [
+          [443, 443],
+          [80, 80],
+        ];
+        expect(fromAnywhere.map((r) => [r.from_port, r.to_port])).toEqual([
+          ...(env === "dev" ? http : []),
+          [1024, 65535],
+        ]);
+      },
+    );
 
     it("let nothing reach the private tier below the ephemeral range except HTTPS to endpoints from the VPC", () => {
       for (const rule of rules("private-acl", "ingress")) {
@@ -126,7 +134,7 @@ describe.each([
       const [[groupName, group]] = resourcesOf(json, "aws_cloudwatch_log_group").filter(([n]) =>
         n.includes("flow-logs"),
       );
-      const [[keyName]] = resourcesOf(json, "aws_kms_key");
+      const [[keyName]] = resourcesOf(json, "aws_kms_key").filter(([n]) => n.startsWith("logs-key_"));
       expect(flow).toMatchObject({
         traffic_type: "ALL",
         log_destination_type: "cloud-watch-logs",
@@ -163,7 +171,7 @@ describe.each([
   });
 
   it("encrypts logs with a rotating key that CloudWatch Logs may use only for this environment's groups", () => {
-    const [[, key]] = resourcesOf(json, "aws_kms_key");
+    const key = resourcesOf(json, "aws_kms_key").find(([n]) => n.startsWith("logs-key_"))![1];
     expect(key.enable_key_rotation).toBe(true);
     const statements = policyOf(key.policy).Statement;
     const logs = statements.find((s) => s.Principal?.Service === "logs.eu-west-1.amazonaws.com");
@@ -171,6 +179,7 @@ describe.each([
       ArnLike: {
         "kms:EncryptionContext:aws:logs:arn": [
           `arn:aws:logs:eu-west-1:${config.account}:log-group:/fws/${env}/*`,
+          `arn:aws:logs:eu-west-1:${config.account}:log-group:aws-waf-logs-fws-${env}-*`,
         ],
       },
     });
@@ -183,27 +192,26 @@ describe.each([
       resourceNamed(json, "aws_cloudwatch_log_group", "flow-logs"),
     ];
     for (const r of protectedOnes) expect(r.lifecycle?.prevent_destroy ?? false).toBe(env === "prod");
-    const [[, key]] = resourcesOf(json, "aws_kms_key");
-    expect(key.deletion_window_in_days).toBe(env === "prod" ? 30 : 7);
+    for (const [, key] of resourcesOf(json, "aws_kms_key")) {
+      expect(key.deletion_window_in_days).toBe(env === "prod" ? 30 : 7);
+    }
   });
 
   it("configures the provider for the environment's account and region, with default tags", () => {
-    expect(json.provider.aws).toEqual([
-      {
-        region: "eu-west-1",
-        allowed_account_ids: [config.account],
-        default_tags: [
-          {
-            tags: {
-              ...config.tags,
-              project: "fws",
-              environment: env,
-              "managed-by": "fargate-web-stack (cdktf)",
-            },
+    expect(json.provider.aws[0]).toEqual({
+      region: "eu-west-1",
+      allowed_account_ids: [config.account],
+      default_tags: [
+        {
+          tags: {
+            ...config.tags,
+            project: "fws",
+            environment: env,
+            "managed-by": "fargate-web-stack (cdktf)",
           },
-        ],
-      },
-    ]);
+        },
+      ],
+    });
   });
 
   it("uses no data source that would call an AWS API", () => {
@@ -270,6 +278,7 @@ describe("options beyond the examples", () => {
 account: "123456789012"
 region: us-east-1
 loadBalancer: { allowHttpWithoutDomain: true }
+edge: { mode: none }
 service: { images: { tag: "1.0.0" } }
 network:
   cidr: 10.0.0.0/20

@@ -291,17 +291,23 @@ describe("the stack's outputs", () => {
     expect(Object.keys(outputs).sort()).toEqual([
       "alarm_topic_arn",
       "alb_dns_name",
+      "cloudfront_domain_name",
       "cluster_name",
+      "config_bucket_name",
       "dashboard_name",
       "log_group_names",
+      "origin_url",
       "private_subnet_ids",
       "public_subnet_ids",
       "repository_urls",
       "rollback_alarm_names",
       "service_name",
+      "trail_arn",
       "url",
       "vpc_id",
+      "web_acl_arn",
     ]);
+    expect(outputs.origin_url.value).toBe("https://origin.www.example.com");
     expect(outputs.url.value).toBe("https://www.example.com");
     expect(outputs.cluster_name.value).toBe("fws-prod-site");
     expect(outputs.log_group_names.value).toEqual({ web: "/fws/prod/site/web", app: "/fws/prod/site/app" });

@@ -1,5 +1,6 @@
 import { Lb } from "@cdktf/provider-aws/lib/lb";
 import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
+import { LbListenerRule } from "@cdktf/provider-aws/lib/lb-listener-rule";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
@@ -30,6 +31,23 @@ export interface TargetSettings {
   };
 }
 
+/**
+ * Who may reach the load balancer; decides its scheme, security groups and listeners.
+ * - `internet`: internet-facing, 443 (and 80, which redirects) from anywhere.
+ * - `vpc`: internal, in private subnets, 443 from the VPC only (a CloudFront VPC origin).
+ * - `cloudfront`: internet-facing, 443 only from CloudFront's origin-facing prefix list, and only
+ *   requests carrying the secret origin header are forwarded (the rest get 403).
+ */
+export type Exposure =
+  | { readonly kind: "internet" }
+  | { readonly kind: "vpc" }
+  | {
+      readonly kind: "cloudfront";
+      readonly prefixListId: string;
+      /** Header CloudFront adds; any of the values passes (two during a rotation). */
+      readonly originHeader: { readonly name: string; readonly values: string[] };
+    };
+
 export interface LoadBalancerProps {
   readonly context: StackContext;
   readonly vpcId: string;
@@ -37,10 +55,12 @@ export interface LoadBalancerProps {
   readonly vpcCidr: string;
   /** Subnets the ALB listens in, one per AZ (public ones unless internal). */
   readonly subnetIds: string[];
-  /** An internal ALB (reached through CloudFront VPC origins) instead of an internet-facing one. @default false */
-  readonly internal?: boolean;
+  /** Who may reach it. @default { kind: "internet" } */
+  readonly exposure?: Exposure;
   /** DNS name and hosted zone: HTTPS with a validated certificate and an alias record. @default HTTP only */
   readonly domain?: { readonly name: string; readonly hostedZoneId: string };
+  /** Name of the alias record pointing at the ALB (the origin name behind CloudFront). @default domain.name */
+  readonly aliasName?: string;
   /** TLS policy of the HTTPS listener. */
   readonly sslPolicy: string;
   readonly idleTimeoutSeconds: number;
@@ -67,36 +87,70 @@ export class LoadBalancer extends Construct {
   readonly targetGroup: LbTargetGroup;
   /** The listener that serves production traffic (HTTPS, or HTTP in an HTTP-only environment). */
   readonly productionListener: LbListener;
-  /** The URL clients use. */
+  /** The URL clients use (behind CloudFront: the origin's URL). */
   readonly url: string;
   readonly logBucketName: string;
+  /** The certificate's validation records, for a certificate of the same name in another region. */
+  readonly validationRecordFqdns?: string[];
 
   constructor(scope: Construct, id: string, props: LoadBalancerProps) {
     super(scope, id);
     const ctx = props.context;
-    const internal = props.internal ?? false;
+    const exposure: Exposure = props.exposure ?? { kind: "internet" };
+    const internal = exposure.kind === "vpc";
 
     const group = new SecurityGroup(this, "security-group", {
       name: ctx.naming.name("securityGroupName", "alb"),
-      description: internal ? "ALB: HTTP(S) from inside the VPC" : "ALB: HTTP(S) from the internet",
+      description: {
+        internet: "ALB: HTTP(S) from the internet",
+        vpc: "ALB: HTTPS from inside the VPC (CloudFront VPC origin)",
+        cloudfront: "ALB: egress to the tasks (ingress: the cloudfront group)",
+      }[exposure.kind],
       vpcId: props.vpcId,
       revokeRulesOnDelete: true,
     });
     this.securityGroupId = group.id;
-    for (const port of props.domain ? [443, 80] : [80]) {
-      new VpcSecurityGroupIngressRule(this, `ingress-${port}`, {
-        securityGroupId: group.id,
-        description:
-          port === 443
-            ? "HTTPS clients"
-            : props.domain
-              ? "HTTP clients, redirected to HTTPS"
-              : "HTTP clients",
+    const groups = [group.id];
+    const ingress = (
+      id: string,
+      groupId: string,
+      port: number,
+      description: string,
+      source: { cidrIpv4: string } | { prefixListId: string },
+    ) =>
+      new VpcSecurityGroupIngressRule(this, id, {
+        securityGroupId: groupId,
+        description,
         ipProtocol: "tcp",
         fromPort: port,
         toPort: port,
-        cidrIpv4: internal ? props.vpcCidr : "0.0.0.0/0",
+        ...source,
       });
+    if (exposure.kind === "internet") {
+      if (props.domain) ingress("ingress-443", group.id, 443, "HTTPS clients", { cidrIpv4: "0.0.0.0/0" });
+      ingress(
+        "ingress-80",
+        group.id,
+        80,
+        props.domain ? "HTTP clients, redirected to HTTPS" : "HTTP clients",
+        { cidrIpv4: "0.0.0.0/0" },
+      );
+    } else if (exposure.kind === "vpc") {
+      ingress("ingress-443", group.id, 443, "HTTPS from the VPC (CloudFront VPC origin)", {
+        cidrIpv4: props.vpcCidr,
+      });
+    } else {
+      // The prefix list weighs about 55 of a group's 60 rules: it gets a group of its own.
+      const cloudfront = new SecurityGroup(this, "cloudfront-security-group", {
+        name: ctx.naming.name("securityGroupName", "alb-cloudfront"),
+        description: "ALB: HTTPS from CloudFront's origin-facing addresses only",
+        vpcId: props.vpcId,
+        revokeRulesOnDelete: true,
+      });
+      ingress("ingress-cloudfront", cloudfront.id, 443, "HTTPS from CloudFront origin-facing servers", {
+        prefixListId: exposure.prefixListId,
+      });
+      groups.push(cloudfront.id);
     }
 
     const logs = new SecureBucket(this, "log-bucket", {
@@ -122,7 +176,7 @@ export class LoadBalancer extends Construct {
       loadBalancerType: "application",
       internal,
       subnets: props.subnetIds,
-      securityGroups: [group.id],
+      securityGroups: groups,
       idleTimeout: props.idleTimeoutSeconds,
       enableDeletionProtection: props.deletionProtection,
       dropInvalidHeaderFields: true,
@@ -172,10 +226,14 @@ export class LoadBalancer extends Construct {
       this.url = `http://${alb.dnsName}`;
       return;
     }
+    const aliasName = props.aliasName ?? props.domain.name;
     const certificate = new DnsValidatedCertificate(this, "certificate", {
       domainName: props.domain.name,
+      subjectAlternativeNames: aliasName === props.domain.name ? undefined : [aliasName],
       hostedZoneId: props.domain.hostedZoneId,
     });
+    this.validationRecordFqdns = certificate.validationRecordFqdns;
+    const guarded = exposure.kind === "cloudfront";
     this.productionListener = new LbListener(this, "https", {
       loadBalancerArn: alb.arn,
       port: 443,
@@ -183,24 +241,45 @@ export class LoadBalancer extends Construct {
       sslPolicy: props.sslPolicy,
       certificateArn: certificate.arn,
       routingHttpResponseServerEnabled: false,
-      defaultAction: forward,
+      defaultAction: guarded
+        ? [
+            {
+              type: "fixed-response",
+              fixedResponse: { statusCode: "403", contentType: "text/plain", messageBody: "Forbidden" },
+            },
+          ]
+        : forward,
     });
-    new LbListener(this, "http-redirect", {
-      loadBalancerArn: alb.arn,
-      port: 80,
-      protocol: "HTTP",
-      routingHttpResponseServerEnabled: false,
-      defaultAction: [
-        { type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } },
-      ],
-    });
+    if (exposure.kind === "cloudfront") {
+      new LbListenerRule(this, "from-cloudfront", {
+        listenerArn: this.productionListener.arn,
+        priority: 10,
+        condition: [
+          {
+            httpHeader: { httpHeaderName: exposure.originHeader.name, values: exposure.originHeader.values },
+          },
+        ],
+        action: forward,
+      });
+    }
+    if (exposure.kind === "internet") {
+      new LbListener(this, "http-redirect", {
+        loadBalancerArn: alb.arn,
+        port: 80,
+        protocol: "HTTP",
+        routingHttpResponseServerEnabled: false,
+        defaultAction: [
+          { type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } },
+        ],
+      });
+    }
     new Route53Record(this, "alias", {
       zoneId: props.domain.hostedZoneId,
-      name: props.domain.name,
+      name: aliasName,
       type: "A",
       alias: { name: alb.dnsName, zoneId: alb.zoneId, evaluateTargetHealth: true },
     });
-    this.url = `https://${props.domain.name}`;
+    this.url = `https://${aliasName}`;
   }
 
   /** Lets the ALB open connections to `securityGroupId` on `port` (the tasks' web port), and nowhere else. */

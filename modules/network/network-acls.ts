@@ -31,6 +31,8 @@ export interface NetworkAclRulesInput {
   readonly nat: boolean;
   /** Interface endpoints exist in the private subnets. */
   readonly interfaceEndpoints: boolean;
+  /** Where the load balancer listens: public subnets (internet-facing) or private (internal). */
+  readonly loadBalancerTier: "public" | "private";
 }
 
 /**
@@ -50,20 +52,24 @@ export function networkAclRules(input: NetworkAclRulesInput): { public: TierRule
     }));
   const publicTier: TierRules = {
     ingress: [
-      {
-        ruleNo: 100,
-        cidrBlock: ANYWHERE,
-        fromPort: 443,
-        toPort: 443,
-        reason: "HTTPS clients to the load balancer",
-      },
-      {
-        ruleNo: 110,
-        cidrBlock: ANYWHERE,
-        fromPort: 80,
-        toPort: 80,
-        reason: "HTTP clients, redirected to HTTPS",
-      },
+      ...(input.loadBalancerTier === "public"
+        ? [
+            {
+              ruleNo: 100,
+              cidrBlock: ANYWHERE,
+              fromPort: 443,
+              toPort: 443,
+              reason: "HTTPS clients to the load balancer",
+            },
+            {
+              ruleNo: 110,
+              cidrBlock: ANYWHERE,
+              fromPort: 80,
+              toPort: 80,
+              reason: "HTTP clients, redirected to HTTPS",
+            },
+          ]
+        : []),
       {
         ruleNo: 120,
         cidrBlock: ANYWHERE,
@@ -94,14 +100,14 @@ export function networkAclRules(input: NetworkAclRulesInput): { public: TierRule
         toPort: eph.to,
         reason: "the ALB to task ports; return traffic of the tasks' own connections",
       },
-      ...(input.interfaceEndpoints
+      ...(input.interfaceEndpoints || input.loadBalancerTier === "private"
         ? [
             {
               ruleNo: 200,
               cidrBlock: input.vpcCidr,
               fromPort: 443,
               toPort: 443,
-              reason: "tasks to interface endpoints in other AZs",
+              reason: "HTTPS inside the VPC: interface endpoints, the internal ALB (CloudFront VPC origin)",
             },
           ]
         : []),

@@ -32,6 +32,8 @@ export interface NetworkProps {
   readonly endpoints: { readonly s3Gateway: boolean; readonly interface: readonly string[] };
   /** Customer-managed key for the flow-log group. */
   readonly logsKmsKeyArn: string;
+  /** Where the load balancer will listen, which decides the NACLs' HTTP(S) rules. @default "public" */
+  readonly loadBalancerTier?: "public" | "private";
 }
 
 /**
@@ -130,6 +132,7 @@ export class Network extends Construct {
       egressPorts: props.egressPorts,
       nat: nats.length > 0,
       interfaceEndpoints: props.endpoints.interface.length > 0,
+      loadBalancerTier: props.loadBalancerTier ?? "public",
     });
     new TierNetworkAcl(this, "public-acl", {
       vpcId: vpc.id,

@@ -106,6 +106,7 @@ export function planStackOffline(stackDir: string, options: PlanOptions): StackP
   writeFileSync(join(dir, "offline_override.tf.json"), JSON.stringify(offlineOverride(stackJson), null, 2));
 
   const env: NodeJS.ProcessEnv = {
+    ...placeholderVariables(stackJson),
     PATH: process.env.PATH,
     HOME: process.env.HOME,
     TF_CLI_CONFIG_FILE: writeCliConfig(options.workRoot),
@@ -161,6 +162,20 @@ export function planStackOffline(stackDir: string, options: PlanOptions): StackP
     planJson = JSON.parse(show.stdout) as TerraformPlanJson;
   }
   return { stack, dir, ok: problems.length === 0, problems, changes, plan: planJson };
+}
+
+/**
+ * Values for the stack's variables that have no default (secrets a real plan gets from the operator):
+ * a placeholder each, as TF_VAR_ environment variables, so the offline plan can run.
+ */
+export function placeholderVariables(stackJson: {
+  variable?: Record<string, { default?: unknown }>;
+}): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(stackJson.variable ?? {})
+      .filter(([, v]) => v.default === undefined)
+      .map(([name]) => [`TF_VAR_${name}`, "offline-plan-placeholder"]),
+  );
 }
 
 interface Diagnostic {

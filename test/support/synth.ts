@@ -9,6 +9,7 @@ export interface StackJson {
   resource: Record<string, Record<string, Body>>;
   data?: Record<string, Record<string, Body>>;
   output?: Record<string, Body>;
+  variable?: Record<string, Body>;
   provider: Record<string, Body[]>;
   terraform: Body;
 }

@@ -1,0 +1,58 @@
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { LocalBackend, S3Backend, type TerraformStack } from "cdktf";
+import type { EnvironmentConfig } from "../config/load";
+
+/** Tag value of `managed-by` on every resource. */
+export const MANAGED_BY = "fargate-web-stack (cdktf)";
+
+/** Alias of the us-east-1 provider that CloudFront-scope resources use. */
+export const US_EAST_1_ALIAS = "us_east_1";
+
+/**
+ * The environment's AWS provider (its region, its account only, default tags) and, when asked, a
+ * us-east-1 alias with the same account check and tags.
+ */
+export function environmentProviders(
+  stack: TerraformStack,
+  config: EnvironmentConfig,
+  usEast1: boolean,
+): { main: AwsProvider; usEast1?: AwsProvider } {
+  const common = {
+    allowedAccountIds: [config.account],
+    defaultTags: [
+      {
+        tags: { ...config.tags, project: config.project, environment: config.name, "managed-by": MANAGED_BY },
+      },
+    ],
+  };
+  const main = new AwsProvider(stack, "aws", { region: config.region, ...common });
+  if (!usEast1) return { main };
+  return {
+    main,
+    usEast1: new AwsProvider(stack, "aws-us-east-1", {
+      alias: US_EAST_1_ALIAS,
+      region: "us-east-1",
+      ...common,
+    }),
+  };
+}
+
+/** Local state by default; the team's S3 backend when config names one. */
+export function configureBackend(stack: TerraformStack, config: EnvironmentConfig): void {
+  const s3 = config.state.s3;
+  if (config.state.backend !== "s3" || !s3) {
+    new LocalBackend(stack, { path: `terraform.${config.name}.tfstate` });
+    return;
+  }
+  const backend = new S3Backend(stack, {
+    bucket: s3.bucket,
+    key: s3.key ?? `fargate-web-stack/${config.name}.tfstate`,
+    region: s3.region ?? config.region,
+    encrypt: s3.encrypt,
+    kmsKeyId: s3.kmsKeyId,
+    dynamodbTable: s3.dynamodbTable,
+    assumeRole: s3.roleArn ? { roleArn: s3.roleArn } : undefined,
+  });
+  // cdktf 0.21's S3Backend predates Terraform 1.10's S3-native locking.
+  if (s3.useLockfile) backend.addOverride("use_lockfile", true);
+}
