@@ -13,6 +13,7 @@ export interface EnvironmentConfig extends ParsedEnvironment {
   readonly file: string;
   readonly network: ParsedEnvironment["network"] & { readonly subnets: TierCidrs };
   readonly loadBalancer: ParsedEnvironment["loadBalancer"] & { readonly deletionProtection: boolean };
+  readonly pipeline: ParsedEnvironment["pipeline"] & { readonly manualApproval: boolean };
 }
 
 export interface LoadResult {
@@ -99,7 +100,8 @@ function resolve(env: ParsedEnvironment, name: string, file: string): Environmen
     ...env.loadBalancer,
     deletionProtection: env.loadBalancer.deletionProtection ?? env.production,
   };
-  return { ...env, name, file, network: { ...env.network, subnets }, loadBalancer };
+  const pipeline = { ...env.pipeline, manualApproval: env.pipeline.manualApproval ?? env.production };
+  return { ...env, name, file, network: { ...env.network, subnets }, loadBalancer, pipeline };
 }
 
 function displayPath(file: string): string {

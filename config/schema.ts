@@ -3,6 +3,7 @@ import { checkAlbIdleTimeout, NGINX_TIMEOUTS, STOP_TIMEOUT_SECONDS } from "../do
 import { ORIGIN_FACING_PREFIX_LISTS } from "../modules/edge/cloudfront-ids";
 import { audit } from "./schema/audit";
 import { type AddIssue, adder, region } from "./schema/common";
+import { deployment, pipeline } from "./schema/delivery";
 import { CLOUDFRONT_MODES, edge } from "./schema/edge";
 import { loadBalancer } from "./schema/load-balancer";
 import { monitoring } from "./schema/monitoring";
@@ -47,6 +48,8 @@ const environmentFields = z.strictObject({
   monitoring: monitoring.prefault({}),
   edge: edge.prefault({}),
   audit: audit.prefault({}),
+  deployment: deployment.prefault({}),
+  pipeline: pipeline.prefault({}),
 });
 
 export const environmentSchema = environmentFields.superRefine(environmentChecks, {
@@ -65,6 +68,8 @@ const ENVIRONMENT_CHECK_INPUTS = new Set([
   "loadBalancer",
   "service",
   "edge",
+  "deployment",
+  "pipeline",
 ]);
 
 /** Checks that span sections of the environment. */
@@ -122,7 +127,24 @@ function environmentChecks(env: z.output<typeof environmentFields>, ctx: z.Refin
       `expected the id of com.amazonaws.global.cloudfront.origin-facing in ${env.region} (not in the built-in table), got nothing`,
     );
   }
+  if (env.deployment.mode === "blueGreen") blueGreenChecks(env, add);
   if (env.production) productionChecks(env, add);
+}
+
+/** Blue/green needs a pipeline to deploy and a listener whose default action CodeDeploy can shift. */
+function blueGreenChecks(env: z.output<typeof environmentFields>, add: AddIssue): void {
+  if (!env.pipeline.enabled) {
+    add(
+      ["deployment", "mode"],
+      'expected "rolling" without a pipeline (under CodeDeploy only a deployment changes the running tasks), got "blueGreen"',
+    );
+  }
+  if (env.edge.mode === "cloudfront-public-alb") {
+    add(
+      ["deployment", "mode"],
+      'expected "rolling" with edge.mode cloudfront-public-alb (CodeDeploy shifts a listener\'s default action, which there answers 403), got "blueGreen"',
+    );
+  }
 }
 
 /** What an environment marked production must hold beyond the general rules. */

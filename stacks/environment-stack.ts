@@ -12,6 +12,7 @@ import { Edge, loadBalancerFrontage } from "../modules/edge/edge";
 import { LoadBalancer } from "../modules/load-balancer/load-balancer";
 import { Monitoring } from "../modules/monitoring/monitoring";
 import { Network } from "../modules/network/network";
+import { DeliveryPipeline } from "../modules/pipeline/pipeline";
 import { WebService } from "../modules/service/service";
 import { frontHealthPath, serviceContainers } from "./containers";
 import { configureBackend, environmentProviders } from "./providers";
@@ -30,6 +31,7 @@ export class EnvironmentStack extends TerraformStack {
   readonly monitoring: Monitoring;
   readonly edge: Edge;
   readonly audit: Audit;
+  readonly pipeline?: DeliveryPipeline;
 
   constructor(scope: Construct, config: EnvironmentConfig) {
     super(scope, config.name);
@@ -95,6 +97,7 @@ export class EnvironmentStack extends TerraformStack {
         deregistrationDelaySeconds: lbConfig.deregistrationDelaySeconds,
         healthCheck: lbConfig.healthCheck,
       },
+      blueGreen: config.deployment.mode === "blueGreen" ? config.deployment.blueGreen : undefined,
     });
 
     this.service = this.addService(config, config.service, logsKey.arn);
@@ -120,6 +123,7 @@ export class EnvironmentStack extends TerraformStack {
         name: svc.name,
         loadBalancerArnSuffix: this.loadBalancer.arnSuffix,
         targetGroupArnSuffix: this.loadBalancer.targetGroup.arnSuffix,
+        greenTargetGroupArnSuffix: this.loadBalancer.targetGroups[1]?.arnSuffix,
         clusterName: this.service.clusterName,
         clusterArn: this.service.clusterArn,
         serviceName: this.service.serviceName,
@@ -135,6 +139,7 @@ export class EnvironmentStack extends TerraformStack {
       },
     });
     this.service.useRollbackAlarms(this.monitoring.rollbackAlarmNames);
+    if (config.pipeline.enabled) this.pipeline = this.addPipeline(config);
     this.audit = new Audit(this, "audit", {
       context: ctx,
       settings: config.audit,
@@ -174,6 +179,10 @@ export class EnvironmentStack extends TerraformStack {
       secretsKmsKeyArns: svc.secretsKmsKeyArns,
       taskStatements: svc.taskRoleStatements,
       execEnabled: svc.execEnabled,
+      deployment: {
+        controller: config.deployment.mode === "blueGreen" ? "CODE_DEPLOY" : "ECS",
+        pipelineOwnsTaskDefinition: config.pipeline.enabled,
+      },
       logRetentionDays: svc.logRetentionDays,
       kmsKeyArn,
       loadBalancer: {
@@ -190,6 +199,40 @@ export class EnvironmentStack extends TerraformStack {
       `${svc.name} tasks' web port`,
     );
     return service;
+  }
+
+  /** The delivery pipeline of the environment's service (pipeline.enabled). */
+  private addPipeline(config: EnvironmentConfig): DeliveryPipeline {
+    const svc = this.service;
+    const lb = this.loadBalancer;
+    const repository = config.pipeline.repository;
+    if (!repository) throw new Error("pipeline.repository is required when the pipeline is enabled");
+    return new DeliveryPipeline(this, "pipeline", {
+      context: this.context,
+      name: config.service.name,
+      settings: { ...config.pipeline, repository },
+      mode: config.deployment.mode,
+      blueGreen: config.deployment.blueGreen,
+      service: {
+        clusterName: svc.clusterName,
+        serviceName: svc.serviceName,
+        templateTaskDefinitionArn: svc.taskDefinition.arn,
+        taskRoleArns: svc.taskRoleArns,
+        front: svc.front,
+        repositories: svc.repositories,
+        containers: config.service.containers,
+        cpuArchitecture: config.service.cpuArchitecture,
+        keepImages: config.service.keepImages,
+      },
+      loadBalancer: {
+        productionListenerArn: lb.productionListener.arn,
+        testListenerArn: lb.testListener?.arn,
+        targetGroups: lb.targetGroups.map((tg) => ({ name: tg.name, arn: tg.arn })),
+      },
+      rollbackAlarmNames: this.monitoring.rollbackAlarmNames,
+      topicArn: this.monitoring.topicArn,
+      logsKmsKeyArn: this.logsKey.arn,
+    });
   }
 
   private addOutputs(): void {
@@ -226,6 +269,17 @@ export class EnvironmentStack extends TerraformStack {
       output("trail_arn", this.audit.trailArn, "CloudTrail trail recording the account");
     if (this.audit.configBucketName)
       output("config_bucket_name", this.audit.configBucketName, "Bucket AWS Config delivers to");
+    if (this.pipeline) {
+      output("pipeline_name", this.pipeline.pipelineName, "CodePipeline that builds and deploys the service");
+      output("connection_arn", this.pipeline.connectionArn, "CodeConnections connection to the repository");
+      if (this.pipeline.connectionStatus) {
+        output(
+          "connection_status",
+          this.pipeline.connectionStatus,
+          "PENDING until approved once in the console",
+        );
+      }
+    }
     output("vpc_id", this.network.vpcId, "VPC id");
     output(
       "public_subnet_ids",

@@ -68,7 +68,12 @@ describe.each(["dev", "prod"])("the %s load balancer", (env) => {
     internal ? "has no port 80 at all (CloudFront speaks HTTPS to it)" : "redirects HTTP to HTTPS with a 301",
     () => {
       if (internal) {
-        expect(resourcesOf(json, "aws_lb_listener").map(([, l]) => l.port)).toEqual([443]);
+        // 443 for CloudFront, 8443 the blue/green test listener (VPC only).
+        expect(
+          resourcesOf(json, "aws_lb_listener")
+            .map(([, l]) => l.port)
+            .sort(),
+        ).toEqual([443, 8443]);
         return;
       }
       const http = resourceNamed(json, "aws_lb_listener", "http-redirect");
@@ -97,7 +102,9 @@ describe.each(["dev", "prod"])("the %s load balancer", (env) => {
   });
 
   it("forwards to an IP target group on the web container's port, checking its health path", () => {
-    const [[tgName, tg]] = resourcesOf(json, "aws_lb_target_group");
+    const [[tgName, tg]] = resourcesOf(json, "aws_lb_target_group").filter(([n]) =>
+      n.includes("target-group_"),
+    );
     expect(tg).toMatchObject({ target_type: "ip", protocol: "HTTP", port: WEB.port });
     expect(tg.health_check).toMatchObject({ path: WEB.healthPath, matcher: "200", port: "traffic-port" });
     expect(tg.name.length).toBeLessThanOrEqual(32);
@@ -181,7 +188,10 @@ describe.each(["dev", "prod"])("the %s load balancer", (env) => {
           groupNamed("load-balancer_security-group"),
         );
         const expected = internal
-          ? [[443, 443, config.network.cidr]]
+          ? [
+              [443, 443, config.network.cidr],
+              [8443, 8443, config.network.cidr],
+            ]
           : [
               [443, 443, "0.0.0.0/0"],
               [80, 80, "0.0.0.0/0"],

@@ -27,7 +27,11 @@ describe.each(["dev", "prod"])("monitoring of %s", (env) => {
         .map(([, a]) => [a.alarm_name, a]),
     );
     albSuffix = ref("aws_lb", resourcesOf(json, "aws_lb")[0][0], "arn_suffix");
-    tgSuffix = ref("aws_lb_target_group", resourcesOf(json, "aws_lb_target_group")[0][0], "arn_suffix");
+    tgSuffix = ref(
+      "aws_lb_target_group",
+      resourcesOf(json, "aws_lb_target_group").filter(([n]) => n.includes("target-group_"))[0][0],
+      "arn_suffix",
+    );
     topicArn = `arn:aws:sns:eu-west-1:${config.account}:fws-${env}-alarms`;
   });
   const alarm = (id: string) => alarms[`fws-${env}-site-${id}`];
@@ -185,15 +189,32 @@ describe.each(["dev", "prod"])("monitoring of %s", (env) => {
     expect(nat.map((a) => a.dimensions.NatGatewayId).sort()).toEqual(natRefs.sort());
   });
 
-  it("rolls a rolling deployment back on the rollback alarms, beside the circuit breaker", () => {
-    const [[, service]] = resourcesOf(json, "aws_ecs_service");
-    const names = ["target-5xx-rate", "elb-5xx", "p99-latency", "unhealthy-hosts"].map(
-      (id) => `fws-${env}-site-${id}`,
-    );
-    expect(service.alarms).toEqual({ alarm_names: names, enable: true, rollback: true });
-    for (const name of names) expect(alarms[name]).toBeDefined();
-    expect(json.output?.rollback_alarm_names.value).toEqual(names);
-  });
+  it(
+    env === "dev"
+      ? "rolls a rolling deployment back on the rollback alarms, beside the circuit breaker"
+      : "gives CodeDeploy rollback alarms on both target groups, whichever is green",
+    () => {
+      const [[, service]] = resourcesOf(json, "aws_ecs_service");
+      const ids = ["target-5xx-rate", "elb-5xx", "p99-latency", "unhealthy-hosts"];
+      const green =
+        env === "prod" ? ["green-target-5xx-rate", "green-p99-latency", "green-unhealthy-hosts"] : [];
+      const names = [...ids, ...green].map((id) => `fws-${env}-site-${id}`);
+      expect(json.output?.rollback_alarm_names.value).toEqual(names);
+      for (const name of names) expect(alarms[name]).toBeDefined();
+      if (env === "dev") {
+        expect(service.alarms).toEqual({ alarm_names: names, enable: true, rollback: true });
+        return;
+      }
+      const greenTg = resourcesOf(json, "aws_lb_target_group").find(([n]) =>
+        n.includes("target-group-green"),
+      )![0];
+      expect(alarms["fws-prod-site-green-p99-latency"].dimensions.TargetGroup).toBe(
+        ref("aws_lb_target_group", greenTg, "arn_suffix"),
+      );
+      const [[, group]] = resourcesOf(json, "aws_codedeploy_deployment_group");
+      expect(group.alarm_configuration).toEqual({ enabled: true, alarms: names });
+    },
+  );
 
   it("adds tasks when p90 latency stays high, through the step-scaling policy", () => {
     const a = alarm("p90-latency-scale-out");

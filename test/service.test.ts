@@ -122,14 +122,14 @@ describe.each(["dev", "prod"])("the %s service", (env) => {
       );
   });
 
-  it("runs in the private subnets without public IPs, behind the target group, with a circuit breaker that rolls back", () => {
+  it(`runs in the private subnets without public IPs, behind the target group, deployed ${env === "prod" ? "blue/green by CodeDeploy" : "rolling with a circuit breaker that rolls back"}`, () => {
     const [[, service]] = resourcesOf(json, "aws_ecs_service");
     const privateSubnets = resourcesOf(json, "aws_subnet").filter(([n]) => n.startsWith("network_private-"));
     expect(service.network_configuration).toMatchObject({
       subnets: privateSubnets.map(([n]) => ref("aws_subnet", n)),
       assign_public_ip: false,
     });
-    const [[tgName]] = resourcesOf(json, "aws_lb_target_group");
+    const [[tgName]] = resourcesOf(json, "aws_lb_target_group").filter(([n]) => n.includes("target-group_"));
     expect(service.load_balancer).toEqual([
       {
         target_group_arn: ref("aws_lb_target_group", tgName, "arn"),
@@ -139,13 +139,26 @@ describe.each(["dev", "prod"])("the %s service", (env) => {
     ]);
     expect(service).toMatchObject({
       desired_count: svc.desiredCount,
-      deployment_circuit_breaker: { enable: true, rollback: true },
-      deployment_controller: { type: "ECS" },
       deployment_minimum_healthy_percent: svc.minimumHealthyPercent,
       deployment_maximum_percent: svc.maximumPercent,
       health_check_grace_period_seconds: svc.healthCheckGracePeriodSeconds,
-      lifecycle: { ignore_changes: ["desired_count"] },
     });
+    if (env === "dev") {
+      // Rolling: ECS deploys; the pipeline owns the running revision, autoscaling the count.
+      expect(service).toMatchObject({
+        deployment_controller: { type: "ECS" },
+        deployment_circuit_breaker: { enable: true, rollback: true },
+        lifecycle: { ignore_changes: ["desired_count", "task_definition"] },
+      });
+    } else {
+      // Blue/green: CodeDeploy owns task sets, their target groups and the count during a deployment.
+      expect(service.deployment_controller).toEqual({ type: "CODE_DEPLOY" });
+      expect(service.deployment_circuit_breaker).toBeUndefined();
+      expect(service.alarms).toBeUndefined();
+      expect(service.lifecycle).toEqual({
+        ignore_changes: ["desired_count", "task_definition", "load_balancer"],
+      });
+    }
   });
 
   it("places tasks by the configured FARGATE / FARGATE_SPOT weights", () => {
@@ -181,7 +194,7 @@ describe.each(["dev", "prod"])("the %s service", (env) => {
       ["ALBRequestCountPerTarget", svc.autoscaling.requestsPerTarget],
     ]);
     const [[albName]] = resourcesOf(json, "aws_lb");
-    const [[tgName]] = resourcesOf(json, "aws_lb_target_group");
+    const [[tgName]] = resourcesOf(json, "aws_lb_target_group").filter(([n]) => n.includes("target-group_"));
     expect(policies[2].predefined_metric_specification.resource_label).toBe(
       `${ref("aws_lb", albName, "arn_suffix")}/${ref("aws_lb_target_group", tgName, "arn_suffix")}`,
     );
@@ -209,7 +222,9 @@ describe.each(["dev", "prod"])("the %s service", (env) => {
   );
 
   it("keeps images in immutable, scanned, KMS-encrypted repositories that expire all but the last N", () => {
-    const repos = resourcesOf(json, "aws_ecr_repository").map(([, r]) => r);
+    const repos = resourcesOf(json, "aws_ecr_repository")
+      .filter(([n]) => n.startsWith("service-"))
+      .map(([, r]) => r);
     expect(repos.map((r) => r.name).sort()).toEqual([`fws-${env}/site/app`, `fws-${env}/site/web`]);
     for (const r of repos) {
       expect(r).toMatchObject({
@@ -220,7 +235,9 @@ describe.each(["dev", "prod"])("the %s service", (env) => {
       expect(r.force_delete).toBe(env !== "prod");
       expect(r.lifecycle?.prevent_destroy ?? false).toBe(env === "prod");
     }
-    const rules = JSON.parse(resourcesOf(json, "aws_ecr_lifecycle_policy")[0][1].policy).rules;
+    const rules = JSON.parse(
+      resourcesOf(json, "aws_ecr_lifecycle_policy").filter(([n]) => n.startsWith("service-"))[0][1].policy,
+    ).rules;
     expect(rules[1].selection).toEqual({
       tagStatus: "any",
       countType: "imageCountMoreThan",
@@ -232,7 +249,9 @@ describe.each(["dev", "prod"])("the %s service", (env) => {
     const policy = policyOf(resourceNamed(json, "aws_iam_role_policy", "roles_execution").policy);
     const bySid = Object.fromEntries(policy.Statement.map((s) => [s.Sid, s]));
     expect(bySid.EcrAuthorization).toMatchObject({ Action: "ecr:GetAuthorizationToken", Resource: "*" });
-    const repos = resourcesOf(json, "aws_ecr_repository").map(([n]) => ref("aws_ecr_repository", n, "arn"));
+    const repos = resourcesOf(json, "aws_ecr_repository")
+      .filter(([n]) => n.startsWith("service-"))
+      .map(([n]) => ref("aws_ecr_repository", n, "arn"));
     expect([...bySid.PullServiceImages.Resource].sort()).toEqual(repos.sort());
     expect(bySid.WriteContainerLogs.Resource).toEqual([
       `arn:aws:logs:eu-west-1:${config.account}:log-group:/fws/${env}/site/web:log-stream:*`,
@@ -294,9 +313,12 @@ describe("the stack's outputs", () => {
       "cloudfront_domain_name",
       "cluster_name",
       "config_bucket_name",
+      "connection_arn",
+      "connection_status",
       "dashboard_name",
       "log_group_names",
       "origin_url",
+      "pipeline_name",
       "private_subnet_ids",
       "public_subnet_ids",
       "repository_urls",
@@ -332,8 +354,8 @@ describe("the single-container service (fixture: minimal)", () => {
     });
     expect(containers[0].environment).toEqual([{ name: "PORT", value: "8000" }]);
     expect(containers[0].healthCheck.command).toEqual(NODE.healthCheckCommand);
-    expect(resourcesOf(json, "aws_ecr_repository")).toEqual([]);
-    const [[, tg]] = resourcesOf(json, "aws_lb_target_group");
+    expect(resourcesOf(json, "aws_ecr_repository").filter(([n]) => n.startsWith("service-"))).toEqual([]);
+    const [[, tg]] = resourcesOf(json, "aws_lb_target_group").filter(([n]) => n.includes("target-group_"));
     expect(tg.port).toBe(8000);
   });
 

@@ -1,7 +1,7 @@
 import { Lb } from "@cdktf/provider-aws/lib/lb";
-import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
+import { LbListener, type LbListenerDefaultAction } from "@cdktf/provider-aws/lib/lb-listener";
 import { LbListenerRule } from "@cdktf/provider-aws/lib/lb-listener-rule";
-import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
+import type { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
@@ -11,25 +11,10 @@ import type { StackContext } from "../../constructs/context";
 import { SecureBucket } from "../../constructs/secure-bucket";
 import { DnsValidatedCertificate } from "./certificate";
 import { elbLogWriter } from "./elb-log-delivery";
+import { serviceTargetGroup, type TargetSettings } from "./target-group";
 
 /** Prefixes of the two log streams in the log bucket. */
 export const ALB_LOG_PREFIXES = { access: "access", connection: "connection" } as const;
-
-export interface TargetSettings {
-  /** Name of what the targets serve, part of the target group's name, e.g. the service's name. */
-  readonly name: string;
-  /** Port the targets (the web container) listen on. */
-  readonly port: number;
-  /** Path the health check requests. */
-  readonly healthPath: string;
-  readonly deregistrationDelaySeconds: number;
-  readonly healthCheck: {
-    readonly intervalSeconds: number;
-    readonly timeoutSeconds: number;
-    readonly healthyThreshold: number;
-    readonly unhealthyThreshold: number;
-  };
-}
 
 /**
  * Who may reach the load balancer; decides its scheme, security groups and listeners.
@@ -70,6 +55,11 @@ export interface LoadBalancerProps {
   readonly logRetentionDays: number;
   /** What the listeners forward to. */
   readonly target: TargetSettings;
+  /**
+   * Blue/green deployments: a second target group and a test listener on this port, reachable only from
+   * these CIDRs. @default none (rolling deployments)
+   */
+  readonly blueGreen?: { readonly testListenerPort: number; readonly testListenerCidrs: string[] };
 }
 
 /**
@@ -84,7 +74,12 @@ export class LoadBalancer extends Construct {
   readonly dnsName: string;
   readonly zoneId: string;
   readonly securityGroupId: string;
+  /** The (blue) target group the service starts in. */
   readonly targetGroup: LbTargetGroup;
+  /** [blue] or, for blue/green deployments, [blue, green]. */
+  readonly targetGroups: LbTargetGroup[];
+  /** Where CodeDeploy sends test traffic to the new tasks before the shift (blue/green). */
+  readonly testListener?: LbListener;
   /** The listener that serves production traffic (HTTPS, or HTTP in an HTTP-only environment). */
   readonly productionListener: LbListener;
   /** The URL clients use (behind CloudFront: the origin's URL). */
@@ -193,36 +188,42 @@ export class LoadBalancer extends Construct {
     this.dnsName = alb.dnsName;
     this.zoneId = alb.zoneId;
 
-    const t = props.target;
-    this.targetGroup = new LbTargetGroup(this, "target-group", {
-      name: ctx.naming.name("targetGroupName", t.name, "blue"),
-      targetType: "ip",
-      protocol: "HTTP",
-      protocolVersion: "HTTP1",
-      port: t.port,
-      vpcId: props.vpcId,
-      deregistrationDelay: String(t.deregistrationDelaySeconds),
-      healthCheck: {
-        enabled: true,
-        protocol: "HTTP",
-        port: "traffic-port",
-        path: t.healthPath,
-        matcher: "200",
-        interval: t.healthCheck.intervalSeconds,
-        timeout: t.healthCheck.timeoutSeconds,
-        healthyThreshold: t.healthCheck.healthyThreshold,
-        unhealthyThreshold: t.healthCheck.unhealthyThreshold,
-      },
-    });
+    this.targetGroup = serviceTargetGroup(this, ctx, props.vpcId, props.target, "blue");
+    this.targetGroups = [this.targetGroup];
+    if (props.blueGreen)
+      this.targetGroups.push(serviceTargetGroup(this, ctx, props.vpcId, props.target, "green"));
+    // CodeDeploy rewrites the listeners' default actions during a blue/green deployment: Terraform must not undo it.
+    const listenerLifecycle = props.blueGreen ? { ignoreChanges: ["default_action"] } : undefined;
     const forward = [{ type: "forward", targetGroupArn: this.targetGroup.arn }];
+    const listener = (
+      id: string,
+      port: number,
+      defaultAction: LbListenerDefaultAction[],
+      certificateArn?: string,
+    ) =>
+      new LbListener(this, id, {
+        loadBalancerArn: alb.arn,
+        port,
+        protocol: certificateArn ? "HTTPS" : "HTTP",
+        ...(certificateArn ? { sslPolicy: props.sslPolicy, certificateArn } : {}),
+        routingHttpResponseServerEnabled: false,
+        defaultAction,
+        lifecycle: listenerLifecycle,
+      });
+    const testListener = (certificateArn?: string) => {
+      if (!props.blueGreen) return undefined;
+      const port = props.blueGreen.testListenerPort;
+      props.blueGreen.testListenerCidrs.forEach((cidr, i) => {
+        ingress(`ingress-test-${i}`, group.id, port, "Test traffic to new tasks (blue/green)", {
+          cidrIpv4: cidr,
+        });
+      });
+      return listener("test", port, forward, certificateArn);
+    };
 
     if (!props.domain) {
-      this.productionListener = new LbListener(this, "http", {
-        loadBalancerArn: alb.arn,
-        port: 80,
-        protocol: "HTTP",
-        defaultAction: forward,
-      });
+      this.productionListener = listener("http", 80, forward);
+      this.testListener = testListener();
       this.url = `http://${alb.dnsName}`;
       return;
     }
@@ -233,23 +234,19 @@ export class LoadBalancer extends Construct {
       hostedZoneId: props.domain.hostedZoneId,
     });
     this.validationRecordFqdns = certificate.validationRecordFqdns;
-    const guarded = exposure.kind === "cloudfront";
-    this.productionListener = new LbListener(this, "https", {
-      loadBalancerArn: alb.arn,
-      port: 443,
-      protocol: "HTTPS",
-      sslPolicy: props.sslPolicy,
-      certificateArn: certificate.arn,
-      routingHttpResponseServerEnabled: false,
-      defaultAction: guarded
-        ? [
-            {
-              type: "fixed-response",
-              fixedResponse: { statusCode: "403", contentType: "text/plain", messageBody: "Forbidden" },
-            },
-          ]
-        : forward,
-    });
+    const forbidden = [
+      {
+        type: "fixed-response",
+        fixedResponse: { statusCode: "403", contentType: "text/plain", messageBody: "Forbidden" },
+      },
+    ];
+    this.productionListener = listener(
+      "https",
+      443,
+      exposure.kind === "cloudfront" ? forbidden : forward,
+      certificate.arn,
+    );
+    this.testListener = testListener(certificate.arn);
     if (exposure.kind === "cloudfront") {
       new LbListenerRule(this, "from-cloudfront", {
         listenerArn: this.productionListener.arn,

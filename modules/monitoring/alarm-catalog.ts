@@ -227,3 +227,9 @@ export function serviceAlarmSpecs(input: ServiceAlarmInput): AlarmSpec[] {
   }
   return specs;
 }
+
+/** True when the alarm watches one target group (a blue/green pair needs it once per group). */
+export function usesTargetGroup(spec: AlarmSpec): boolean {
+  const metrics = [spec.metric, ...Object.values(spec.math?.metrics ?? {})];
+  return metrics.some((m) => m?.dimensions.TargetGroup !== undefined);
+}

@@ -12,6 +12,7 @@ import {
   type MetricSpec,
   type ServiceAlarmInput,
   serviceAlarmSpecs,
+  usesTargetGroup,
 } from "./alarm-catalog";
 import { AlarmTopic } from "./alarm-topic";
 import { dashboardBody } from "./dashboard";
@@ -23,6 +24,8 @@ export interface MonitoredService {
   readonly name: string;
   readonly loadBalancerArnSuffix: string;
   readonly targetGroupArnSuffix: string;
+  /** The green target group of a blue/green pair: its rollback alarms are added, so they cover whichever is live. */
+  readonly greenTargetGroupArnSuffix?: string;
   readonly clusterName: string;
   readonly clusterArn: string;
   readonly serviceName: string;
@@ -76,14 +79,23 @@ export class Monitoring extends Construct {
       new AlarmTopic(this, "topic", { context: ctx, subscriptions: props.subscriptions }).arn;
     const naming = ctx.naming.child(svc.name);
 
-    this.specs = serviceAlarmSpecs({
-      loadBalancer: svc.loadBalancerArnSuffix,
-      targetGroup: svc.targetGroupArnSuffix,
-      cluster: svc.clusterName,
-      service: svc.serviceName,
-      minTasks: svc.minTasks,
-      thresholds: props.thresholds,
-    });
+    const specsFor = (targetGroup: string) =>
+      serviceAlarmSpecs({
+        loadBalancer: svc.loadBalancerArnSuffix,
+        targetGroup,
+        cluster: svc.clusterName,
+        service: svc.serviceName,
+        minTasks: svc.minTasks,
+        thresholds: props.thresholds,
+      });
+    this.specs = specsFor(svc.targetGroupArnSuffix);
+    if (svc.greenTargetGroupArnSuffix) {
+      // The green group's copies of the target-group rollback alarms (ALB-wide ones exist once).
+      const green = specsFor(svc.greenTargetGroupArnSuffix)
+        .filter((s) => s.rollback && usesTargetGroup(s))
+        .map((s) => ({ ...s, id: `green-${s.id}`, description: `${s.description} (green target group)` }));
+      this.specs.push(...green);
+    }
     const alarm = (spec: AlarmSpec, name: string, actions: string[]) => {
       this.alarmNames.push(name);
       return metricAlarm(this, spec, name, actions, actions);

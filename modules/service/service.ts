@@ -11,7 +11,7 @@ import type { PolicyStatement } from "../../constructs/policy";
 import { ServiceAutoscaling } from "./autoscaling";
 import { ServiceCluster } from "./cluster";
 import { type ContainerMount, type ContainerSpec, containerDefinition } from "./container-definition";
-import { ImageRepositories } from "./repositories";
+import { ImageRepositories, type ImageRepository } from "./repositories";
 import { TaskRoles } from "./task-roles";
 
 /** One container of the task, as the images under docker/ define it. */
@@ -63,6 +63,15 @@ export interface WebServiceProps {
   readonly secretsKmsKeyArns: string[];
   readonly taskStatements: PolicyStatement[];
   readonly execEnabled: boolean;
+  /**
+   * Who deploys: `ECS` (rolling, with circuit breaker) or `CODE_DEPLOY` (blue/green); and whether a
+   * pipeline owns the running task definition (Terraform then registers new revisions as templates only).
+   * @default ECS, Terraform owns it
+   */
+  readonly deployment?: {
+    readonly controller: "ECS" | "CODE_DEPLOY";
+    readonly pipelineOwnsTaskDefinition: boolean;
+  };
   readonly logRetentionDays: number;
   /** Key for container logs, images and exec sessions. */
   readonly kmsKeyArn: string;
@@ -88,9 +97,17 @@ export class WebService extends Construct {
   readonly securityGroupId: string;
   readonly logGroupNames: Record<string, string> = {};
   readonly repositoryUrls: Record<string, string> = {};
+  /** The repositories this service created, by container name. */
+  readonly repositories: Readonly<Record<string, ImageRepository>>;
   readonly roles: TaskRoles;
   readonly service: EcsService;
   readonly clusterArn: string;
+  /** `ECS` (rolling) or `CODE_DEPLOY` (blue/green). */
+  readonly controller: "ECS" | "CODE_DEPLOY";
+  /** The front container's name and port, which a blue/green AppSpec names. */
+  readonly front: { readonly name: string; readonly port: number };
+  /** Roles a deployment passes to ECS. */
+  readonly taskRoleArns: string[];
   /** Present when autoscaling is on. */
   readonly autoscaling?: ServiceAutoscaling;
 
@@ -123,6 +140,7 @@ export class WebService extends Construct {
       keepImages: props.keepImages,
     });
     for (const [name, repo] of Object.entries(repos.repositories)) this.repositoryUrls[name] = repo.url;
+    this.repositories = repos.repositories;
 
     this.roles = new TaskRoles(this, "roles", {
       context: ctx,
@@ -200,6 +218,18 @@ export class WebService extends Construct {
       });
     }
 
+    const controller = props.deployment?.controller ?? "ECS";
+    const codeDeploy = controller === "CODE_DEPLOY";
+    this.controller = controller;
+    this.front = { name: front.name, port: front.port };
+    this.taskRoleArns = [this.roles.executionRole.arn, this.roles.taskRole.arn];
+    // With autoscaling, Application Auto Scaling owns the count; with a pipeline, the running revision is the
+    // pipeline's; with CodeDeploy, task sets and their target groups are CodeDeploy's. No plan may undo them.
+    const ignored = [
+      ...(props.autoscaling.enabled || codeDeploy ? ["desired_count"] : []),
+      ...(codeDeploy || props.deployment?.pipelineOwnsTaskDefinition ? ["task_definition"] : []),
+      ...(codeDeploy ? ["load_balancer"] : []),
+    ];
     this.serviceName = naming.name("ecsName");
     const autoscaled = props.autoscaling.enabled;
     this.service = new EcsService(this, "service", {
@@ -226,18 +256,20 @@ export class WebService extends Construct {
           containerPort: front.port,
         },
       ],
-      deploymentController: { type: "ECS" },
-      deploymentCircuitBreaker: { enable: true, rollback: true },
+      deploymentController: { type: controller },
+      // The circuit breaker (and deployment alarms) exist for the ECS controller only; CodeDeploy rolls back itself.
+      deploymentCircuitBreaker: codeDeploy ? undefined : { enable: true, rollback: true },
       deploymentMinimumHealthyPercent: props.minimumHealthyPercent,
       deploymentMaximumPercent: props.maximumPercent,
       healthCheckGracePeriodSeconds: props.healthCheckGracePeriodSeconds,
-      availabilityZoneRebalancing: "ENABLED",
+      // ECS rebalances AZs only for services it deploys itself.
+      availabilityZoneRebalancing: codeDeploy ? undefined : "ENABLED",
       enableExecuteCommand: props.execEnabled,
       enableEcsManagedTags: true,
       propagateTags: "SERVICE",
       waitForSteadyState: false,
       // With autoscaling, Application Auto Scaling owns the count; a plan must not reset it.
-      lifecycle: autoscaled ? { ignoreChanges: ["desired_count"] } : undefined,
+      lifecycle: ignored.length > 0 ? { ignoreChanges: ignored } : undefined,
       dependsOn: [props.loadBalancer.listener, cluster.capacityProviders],
     });
 
@@ -264,7 +296,7 @@ export class WebService extends Construct {
    * breaker). The alarms are defined once, in monitoring.
    */
   useRollbackAlarms(alarmNames: string[]): void {
-    if (alarmNames.length === 0) return;
+    if (alarmNames.length === 0 || this.controller === "CODE_DEPLOY") return;
     this.service.putAlarms({ alarmNames, enable: true, rollback: true });
   }
 }

@@ -10,6 +10,8 @@ import { basename, join } from "node:path";
  */
 
 const PROVIDER = "registry.terraform.io/hashicorp/aws";
+/** The local state file of an offline plan, in its work directory. */
+const OFFLINE_STATE = "offline.tfstate";
 const PROVIDER_VERSION = "5.100.0";
 
 /** Where a filesystem mirror of the AWS provider may live; FWS_PROVIDER_MIRROR first. */
@@ -61,7 +63,7 @@ export function offlineOverride(stackJson: { provider?: Record<string, Record<st
       })),
     ]),
   );
-  return { terraform: { backend: { local: { path: "offline.tfstate" } } }, provider };
+  return { terraform: { backend: { local: { path: OFFLINE_STATE } } }, provider };
 }
 
 export interface StackPlan {
@@ -91,6 +93,11 @@ export interface PlanOptions {
   readonly workRoot: string;
   /** Also return `terraform show -json` of the plan. @default false */
   readonly showJson?: boolean;
+  /**
+   * A Terraform state (format 4) to plan against instead of an empty one: what a real environment
+   * already has. Planned without refresh, so nothing asks AWS. @default no state
+   */
+  readonly state?: object;
 }
 
 /** The init warning every filesystem mirror causes: checksums are computed locally, not signed. */
@@ -104,6 +111,7 @@ export function planStackOffline(stackDir: string, options: PlanOptions): StackP
   cpSync(stackDir, dir, { recursive: true, filter: (src) => !src.includes(`${"/"}.terraform`) });
   const stackJson = JSON.parse(readFileSync(join(dir, "cdk.tf.json"), "utf8"));
   writeFileSync(join(dir, "offline_override.tf.json"), JSON.stringify(offlineOverride(stackJson), null, 2));
+  if (options.state) writeFileSync(join(dir, OFFLINE_STATE), JSON.stringify(options.state));
 
   const env: NodeJS.ProcessEnv = {
     ...placeholderVariables(stackJson),
@@ -137,7 +145,8 @@ export function planStackOffline(stackDir: string, options: PlanOptions): StackP
 
   let changes: StackPlan["changes"];
   if (validate.status === 0) {
-    const plan = run(["plan", "-input=false", "-lock=false", "-json", "-out=tfplan"]);
+    const refresh = options.state ? ["-refresh=false"] : [];
+    const plan = run(["plan", "-input=false", "-lock=false", "-json", "-out=tfplan", ...refresh]);
     for (const line of plan.stdout.split("\n")) {
       if (!line.startsWith("{")) continue;
       const message = JSON.parse(line) as {
