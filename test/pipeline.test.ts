@@ -36,7 +36,7 @@ describe.each(["dev", "prod"])("the %s delivery pipeline", (env) => {
           push: [
             {
               branches: { includes: [config.pipeline.branch] },
-              file_paths: { includes: ["docker/**", "buildspec.yml", "package-lock.json"] },
+              file_paths: { includes: ["docker/**", "test/docker/**", "package-lock.json"] },
             },
           ],
         },

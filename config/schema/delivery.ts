@@ -55,8 +55,8 @@ const pipelineFields = z.strictObject({
       message: "expected a CodeConnections connection ARN",
     })
     .optional(),
-  /** Paths whose change starts the pipeline (a docs-only change does not deploy). @default ["docker/**", "buildspec.yml", "package-lock.json"] */
-  filePaths: z.array(z.string().min(1)).min(1).default(["docker/**", "buildspec.yml", "package-lock.json"]),
+  /** Paths whose change starts the pipeline (a docs-only change does not deploy). @default ["docker/**", "test/docker/**", "package-lock.json"] */
+  filePaths: z.array(z.string().min(1)).min(1).default(["docker/**", "test/docker/**", "package-lock.json"]),
   /** QUEUED runs every push in turn; SUPERSEDED lets a newer push overtake a waiting one. @default "SUPERSEDED" */
   executionMode: z.enum(["QUEUED", "SUPERSEDED"]).default("SUPERSEDED"),
   /** A person approves before the deploy stage. @default true in production, false elsewhere */
