@@ -40,12 +40,19 @@ export class SecureBucket extends Construct {
   readonly arn: string;
   /** Resources that must exist before a service writes to the bucket (its policy). */
   readonly policy: S3BucketPolicy;
+  /** Versioning: Object Lock and replication must wait for it. */
+  readonly versioning: S3BucketVersioning;
+
+  /** The ARN the bucket of `purpose` gets, known before it exists (bucket names are made by one rule). */
+  static arnOf(ctx: StackContext, purpose: string): string {
+    return `arn:${ctx.partition}:s3:::${ctx.naming.bucketName(purpose, ctx.account, ctx.region)}`;
+  }
 
   constructor(scope: Construct, id: string, props: SecureBucketProps) {
     super(scope, id);
     const ctx = props.context;
     this.name = ctx.naming.bucketName(props.purpose, ctx.account, ctx.region);
-    this.arn = `arn:${ctx.partition}:s3:::${this.name}`;
+    this.arn = SecureBucket.arnOf(ctx, props.purpose);
     this.bucket = new S3Bucket(this, "bucket", {
       bucket: this.name,
       // Outside production a teardown may empty the bucket; in production nothing is lost.
@@ -77,7 +84,7 @@ export class SecureBucket extends Construct {
       ],
     });
     const versioned = props.versioned ?? true;
-    new S3BucketVersioning(this, "versioning", {
+    this.versioning = new S3BucketVersioning(this, "versioning", {
       bucket,
       versioningConfiguration: { status: versioned ? "Enabled" : "Suspended" },
     });

@@ -25,6 +25,8 @@ export class ServiceRole extends Construct {
   readonly role: IamRole;
   readonly arn: string;
   readonly name: string;
+  /** The inline policy, when the role has statements: what must exist before the role is used. */
+  readonly policy?: IamRolePolicy;
 
   constructor(scope: Construct, id: string, props: ServiceRoleProps) {
     super(scope, id);
@@ -37,7 +39,7 @@ export class ServiceRole extends Construct {
     });
     this.arn = this.role.arn;
     if (props.statements && props.statements.length > 0) {
-      new IamRolePolicy(this, "policy", {
+      this.policy = new IamRolePolicy(this, "policy", {
         name: this.name,
         role: this.role.id,
         policy: policyJson(props.statements),

@@ -144,7 +144,7 @@ export class EnvironmentStack extends TerraformStack {
       context: ctx,
       settings: config.audit,
       alarmTopicArn: config.audit.alarmTopicArn ?? this.monitoring.topicArn,
-      dataEventBucketArns: [`arn:${ctx.partition}:s3:::${this.loadBalancer.logBucketName}`],
+      dataEventBucketArns: [this.loadBalancer.logBucketArn],
     });
 
     this.addOutputs();

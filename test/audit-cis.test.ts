@@ -1,8 +1,6 @@
 import { CIS_FILTERS } from "../modules/audit/cis-alarms";
 import { synthAudit, TOPIC_ARN } from "./fixtures/audit/audit-stack";
-import { type Body, resourcesOf, type StackJson } from "./support/synth";
-
-const ref = (type: string, name: string, attr = "id") => `\${${type}.${name}.${attr}}`;
+import { type Body, ref, resourcesOf, type StackJson } from "./support/synth";
 
 describe("the CIS metric filters and alarms", () => {
   let json: StackJson;

@@ -2,9 +2,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { MANAGED_RULES, ruleSlug } from "../modules/audit/config-rules";
 import { ACCOUNT, REGION, synthAudit } from "./fixtures/audit/audit-stack";
-import { type Body, policyOf, resourceNamed, resourcesOf, type StackJson } from "./support/synth";
+import { type Body, policyOf, ref, resourceNamed, resourcesOf, type StackJson } from "./support/synth";
 
-const ref = (type: string, name: string, attr = "id") => `\${${type}.${name}.${attr}}`;
 const nameOf = (json: StackJson, type: string, part = "") => {
   const found = resourcesOf(json, type).filter(([n]) => n.includes(part));
   if (found.length !== 1) throw new Error(`expected one ${type} like "${part}", found ${found.length}`);

@@ -1,7 +1,6 @@
 import { ACCOUNT, APP_BUCKET_ARN, REGION, synthAudit } from "./fixtures/audit/audit-stack";
-import { type Body, policyOf, resourceNamed, resourcesOf, type StackJson } from "./support/synth";
+import { type Body, policyOf, ref, resourceNamed, resourcesOf, type StackJson } from "./support/synth";
 
-const ref = (type: string, name: string, attr = "id") => `\${${type}.${name}.${attr}}`;
 const nameOf = (json: StackJson, type: string, part: string) => {
   const found = resourcesOf(json, type).filter(([n]) => n.includes(part));
   if (found.length !== 1) throw new Error(`expected one ${type} like ${part}`);

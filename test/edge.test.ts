@@ -3,13 +3,13 @@ import { ORIGIN_FACING_PREFIX_LISTS } from "../modules/edge/cloudfront-ids";
 import {
   loadConfig,
   policyOf,
+  ref,
   resourceNamed,
   resourcesOf,
   type StackJson,
   synthConfig,
 } from "./support/synth";
 
-const ref = (type: string, name: string, attr = "id") => `\${${type}.${name}.${attr}}`;
 const EAST = "aws.us_east_1";
 
 describe("prod: CloudFront and WAF in front of an internal ALB (cloudfront-vpc-origin)", () => {

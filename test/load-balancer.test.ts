@@ -3,13 +3,12 @@ import {
   configFromText,
   loadConfig,
   policyOf,
+  ref,
   resourceNamed,
   resourcesOf,
   type StackJson,
   synthConfig,
 } from "./support/synth";
-
-const ref = (type: string, name: string, attr = "id") => `\${${type}.${name}.${attr}}`;
 
 /** dev: internet-facing (edge.mode alb-waf); prod: internal, behind CloudFront's VPC origin. */
 describe.each(["dev", "prod"])("the %s load balancer", (env) => {

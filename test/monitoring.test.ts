@@ -3,13 +3,12 @@ import {
   configFromText,
   loadConfig,
   policyOf,
+  ref,
   resourceNamed,
   resourcesOf,
   type StackJson,
   synthConfig,
 } from "./support/synth";
-
-const ref = (type: string, name: string, attr = "id") => `\${${type}.${name}.${attr}}`;
 
 describe.each(["dev", "prod"])("monitoring of %s", (env) => {
   const config = loadConfig(`config/${env}.yaml`);

@@ -3,13 +3,13 @@ import {
   configFromText,
   loadConfig,
   policyOf,
+  ref,
   resourceNamed,
   resourcesOf,
   type StackJson,
   synthConfig,
 } from "./support/synth";
 
-const ref = (type: string, name: string, attr = "id") => `\${${type}.${name}.${attr}}`;
 const namesOf = (json: StackJson, type: string) => resourcesOf(json, type).map(([n]) => n);
 
 describe.each([

@@ -7,13 +7,12 @@ import {
 import {
   loadConfig,
   policyOf,
+  ref,
   resourceNamed,
   resourcesOf,
   type StackJson,
   synthConfig,
 } from "./support/synth";
-
-const ref = (type: string, name: string, attr = "id") => `\${${type}.${name}.${attr}}`;
 
 describe.each(["dev", "prod"])("the %s delivery pipeline", (env) => {
   const config = loadConfig(`config/${env}.yaml`);

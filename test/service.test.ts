@@ -2,13 +2,12 @@ import { APP, NODE, SHARED_SOCKET_DIR, WEB, WEB_ENV } from "../docker/contract";
 import {
   loadConfig,
   policyOf,
+  ref,
   resourceNamed,
   resourcesOf,
   type StackJson,
   synthConfig,
 } from "./support/synth";
-
-const ref = (type: string, name: string, attr = "id") => `\${${type}.${name}.${attr}}`;
 
 describe.each(["dev", "prod"])("the %s service", (env) => {
   const config = loadConfig(`config/${env}.yaml`);

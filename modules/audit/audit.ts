@@ -82,8 +82,8 @@ export class Audit extends Construct {
     const trail = cloudtrail.create ? trailIdentity(ctx) : undefined;
     const configBucket = config.createDeliveryChannel && !config.existingBucketName;
     // Names are known before the buckets exist: the key and the access-log bucket's policy name them.
-    const trailBucketArn = trail ? auditBucketArn(ctx, "cloudtrail") : undefined;
-    const configBucketArn = configBucket ? auditBucketArn(ctx, "config") : undefined;
+    const trailBucketArn = trail ? SecureBucket.arnOf(ctx, "cloudtrail") : undefined;
+    const configBucketArn = configBucket ? SecureBucket.arnOf(ctx, "config") : undefined;
 
     let key: KmsKey | undefined;
     let accessLogs: SecureBucket | undefined;
@@ -162,11 +162,6 @@ export class Audit extends Construct {
       this.ruleNames.push(...rules.ruleNames);
     }
   }
-}
-
-/** The ARN SecureBucket gives the bucket of `purpose` (its naming rule, applied before it exists). */
-export function auditBucketArn(ctx: StackContext, purpose: string): string {
-  return `arn:${ctx.partition}:s3:::${ctx.naming.bucketName(purpose, ctx.account, ctx.region)}`;
 }
 
 /** S3 server access logging of the audit buckets, and of nothing else, may write into the access-log bucket. */

@@ -1,6 +1,5 @@
 import { Cloudtrail as AwsCloudtrail } from "@cdktf/provider-aws/lib/cloudtrail";
 import { S3BucketObjectLockConfigurationA as S3BucketObjectLockConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-object-lock-configuration";
-import type { TerraformResource } from "cdktf";
 import { Construct } from "constructs";
 import { arn, type StackContext } from "../../constructs/context";
 import type { KeyGrant } from "../../constructs/kms-key";
@@ -129,7 +128,7 @@ export class CloudTrail extends Construct {
         bucket: this.bucket.bucket.id,
         rule: { defaultRetention: { mode: "GOVERNANCE", days: props.objectLock.retentionDays } },
         // Object Lock can be enabled on an existing bucket only once its versioning is on.
-        dependsOn: [versioningOf(this.bucket)],
+        dependsOn: [this.bucket.versioning],
       });
     }
 
@@ -179,17 +178,7 @@ export class CloudTrail extends Construct {
       cloudWatchLogsGroupArn: `${this.logGroup.logGroup.arn}:*`,
       cloudWatchLogsRoleArn: role.arn,
       // CloudTrail checks at creation that it may write to the bucket and the log group.
-      dependsOn: [this.bucket.policy, policyOf(role)],
+      dependsOn: [this.bucket.policy, ...(role.policy ? [role.policy] : [])],
     });
   }
-}
-
-/** SecureBucket keeps its versioning resource to itself; Object Lock must wait for it. */
-function versioningOf(bucket: SecureBucket): TerraformResource {
-  return bucket.node.findChild("versioning") as TerraformResource;
-}
-
-/** ServiceRole keeps its inline policy to itself; the trail must wait for it. */
-function policyOf(role: ServiceRole): TerraformResource {
-  return role.node.findChild("policy") as TerraformResource;
 }

@@ -85,6 +85,7 @@ export class LoadBalancer extends Construct {
   /** The URL clients use (behind CloudFront: the origin's URL). */
   readonly url: string;
   readonly logBucketName: string;
+  readonly logBucketArn: string;
   /** The certificate's validation records, for a certificate of the same name in another region. */
   readonly validationRecordFqdns?: string[];
 
@@ -165,6 +166,7 @@ export class LoadBalancer extends Construct {
       ],
     });
     this.logBucketName = logs.name;
+    this.logBucketArn = logs.arn;
 
     const alb = new Lb(this, "alb", {
       name: ctx.naming.name("albName", "alb"),

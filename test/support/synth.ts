@@ -58,3 +58,6 @@ export function resourceNamed(json: StackJson, type: string, part: string): Body
 export function policyOf(text: string): { Statement: Body[] } {
   return JSON.parse(text);
 }
+
+/** A Terraform reference as cdktf writes it: `${aws_lb.name.arn}`. */
+export const ref = (type: string, name: string, attr = "id") => `\${${type}.${name}.${attr}}`;
