@@ -40,6 +40,10 @@ export const BUILD_OUTPUT = {
 
 /** Where the build files live in the repository. */
 export const BUILDSPEC_PATH = "docker/buildspec.yml";
+/**
+ * The rolling deploy project's buildspec. Its source is the build's output artifact, so the build copies
+ * this file and docker/ci/deploy-rolling.sh into that artifact beside BUILD_OUTPUT's files.
+ */
 export const DEPLOY_BUILDSPEC_PATH = "docker/ci/deploy-buildspec.yml";
 
 /** CodeBuild's managed images, by the task's CPU architecture. */

@@ -98,6 +98,8 @@ export interface PlanOptions {
    * already has. Planned without refresh, so nothing asks AWS. @default no state
    */
   readonly state?: object;
+  /** Run `terraform validate` before the plan (the plan validates too, but reports less). @default true */
+  readonly validate?: boolean;
 }
 
 /** The init warning every filesystem mirror causes: checksums are computed locally, not signed. */
@@ -137,14 +139,19 @@ export function planStackOffline(stackDir: string, options: PlanOptions): StackP
     return { stack, dir, ok: false, problems: [`terraform init failed:\n${init.stdout}${init.stderr}`] };
   }
 
-  const validate = run(["validate", "-json", "-no-color"]);
-  const validation = JSON.parse(validate.stdout || "{}") as { diagnostics?: Diagnostic[] };
-  problems.push(...(validation.diagnostics ?? []).map((d) => `validate: ${describe(d)}`));
-  if (validate.status !== 0 && problems.length === 0)
-    problems.push(`validate: exit ${validate.status}: ${validate.stderr}`);
+  let validated = true;
+  if (options.validate ?? true) {
+    const validate = run(["validate", "-json", "-no-color"]);
+    const validation = JSON.parse(validate.stdout || "{}") as { diagnostics?: Diagnostic[] };
+    problems.push(...(validation.diagnostics ?? []).map((d) => `validate: ${describe(d)}`));
+    if (validate.status !== 0 && problems.length === 0) {
+      problems.push(`validate: exit ${validate.status}: ${validate.stderr}`);
+    }
+    validated = validate.status === 0;
+  }
 
   let changes: StackPlan["changes"];
-  if (validate.status === 0) {
+  if (validated) {
     const refresh = options.state ? ["-refresh=false"] : [];
     const plan = run(["plan", "-input=false", "-lock=false", "-json", "-out=tfplan", ...refresh]);
     for (const line of plan.stdout.split("\n")) {

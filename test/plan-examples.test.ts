@@ -1,0 +1,4 @@
+import { describeOfflinePlans } from "./support/plan-all";
+
+/** The shipped examples: dev and prod. */
+describeOfflinePlans("config");
