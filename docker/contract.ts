@@ -60,9 +60,9 @@ export const APP_ENV = {
 
 export const APP_ENV_DEFAULTS: Readonly<Record<(typeof APP_ENV)[keyof typeof APP_ENV], string>> = {
   APP_PROCESSES: "2",
-  APP_THREADS: "2",
+  APP_THREADS: "1",
   APP_HARAKIRI: "30",
-  APP_MAX_REQUESTS: "5000",
+  APP_MAX_REQUESTS: "200000",
 };
 
 /** Environment variables the Node image reads, with the defaults it sets (ENV). */
