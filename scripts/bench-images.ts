@@ -273,7 +273,11 @@ async function main(): Promise<void> {
     const rps = median(runs.map((r) => r.requestsPerSecond));
     // Direct and this path ran back to back in each round: their ratio is steadier than either figure.
     const ratios = runs.map((r, i) => r.requestsPerSecond / (direct[i]?.requestsPerSecond ?? Number.NaN));
-    const ratio = direct.length === runs.length ? `${(median(ratios) * 100).toFixed(0)}%` : "-";
+    const percent = (x: number) => (x * 100).toFixed(0);
+    const ratio =
+      direct.length === runs.length
+        ? `${percent(median(ratios))}% (${percent(Math.min(...ratios))}–${percent(Math.max(...ratios))})`
+        : "-";
     const ms = (key: "p50" | "p90" | "p99") => median(runs.map((r) => r[key])).toFixed(2);
     console.log(
       `| ${target.name}: ${target.description} | ${rps.toFixed(0)} | ${ratio} | ${ms("p50")} | ${ms("p90")} | ${ms("p99")} |`,

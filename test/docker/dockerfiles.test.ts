@@ -134,7 +134,9 @@ describe("base images", () => {
     expect(runs.map((i) => i.args.join(" ")).join(" ")).toMatch(
       /apt-get install -y --no-install-recommends nginx\b/,
     );
-    expect(dockerfile(IMAGES.nginxBase).final.image).toMatch(/^\$\{BASE_REGISTRY\}\/debian:bookworm-\d{8}-slim$/);
+    expect(dockerfile(IMAGES.nginxBase).final.image).toMatch(
+      /^\$\{BASE_REGISTRY\}\/debian:bookworm-\d{8}-slim$/,
+    );
   });
 
   it("uwsgi base: compiles a pinned uwsgi in a builder stage; the final stage installs no compiler", () => {
