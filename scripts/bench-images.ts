@@ -264,7 +264,7 @@ async function main(): Promise<void> {
     `\nwrk -t2 -c${connections} -d${duration}s --latency, GET / of the sample app, ${rounds} rounds`,
   );
   console.log(
-    "req/s and latencies: median of the rounds; vs direct: median of each round's ratio to direct\n",
+    "req/s, latencies: median of the rounds; vs direct: median (range) of each round's ratio to direct\n",
   );
   console.log("| path | req/s | vs direct | p50 ms | p90 ms | p99 ms |");
   console.log("|---|---:|---:|---:|---:|---:|");
