@@ -189,6 +189,7 @@ export class EnvironmentStack extends TerraformStack {
         securityGroupId: this.loadBalancer.securityGroupId,
         targetGroupArn: this.loadBalancer.targetGroup.arn,
         resourceLabel: `${this.loadBalancer.arnSuffix}/${this.loadBalancer.targetGroup.arnSuffix}`,
+        arnSuffix: this.loadBalancer.arnSuffix,
         listener: this.loadBalancer.productionListener,
       },
     });

@@ -186,17 +186,32 @@ describe.each(["dev", "prod"])("the %s service", (env) => {
       .filter(([, p]) => p.policy_type === "TargetTrackingScaling")
       .map(([, p]) => p.target_tracking_scaling_policy_configuration);
     expect(
-      policies.map((p) => [p.predefined_metric_specification.predefined_metric_type, p.target_value]),
+      policies.map((p) => [p.predefined_metric_specification?.predefined_metric_type, p.target_value]),
     ).toEqual([
       ["ECSServiceAverageCPUUtilization", svc.autoscaling.cpuTargetPercent],
       ["ECSServiceAverageMemoryUtilization", svc.autoscaling.memoryTargetPercent],
-      ["ALBRequestCountPerTarget", svc.autoscaling.requestsPerTarget],
+      [env === "dev" ? "ALBRequestCountPerTarget" : undefined, svc.autoscaling.requestsPerTarget],
     ]);
     const [[albName]] = resourcesOf(json, "aws_lb");
-    const [[tgName]] = resourcesOf(json, "aws_lb_target_group").filter(([n]) => n.includes("target-group_"));
-    expect(policies[2].predefined_metric_specification.resource_label).toBe(
-      `${ref("aws_lb", albName, "arn_suffix")}/${ref("aws_lb_target_group", tgName, "arn_suffix")}`,
-    );
+    if (env === "dev") {
+      const [[tgName]] = resourcesOf(json, "aws_lb_target_group").filter(([n]) =>
+        n.includes("target-group_"),
+      );
+      expect(policies[2].predefined_metric_specification.resource_label).toBe(
+        `${ref("aws_lb", albName, "arn_suffix")}/${ref("aws_lb_target_group", tgName, "arn_suffix")}`,
+      );
+      return;
+    }
+    // Blue/green: a swap moves traffic to the other target group, so requests are counted at the ALB and
+    // divided by the running tasks; the target-group metric would drop to zero after every deployment.
+    const metrics = policies[2].customized_metric_specification.metrics;
+    expect(metrics.map((m: any) => m.id)).toEqual(["requests", "tasks", "perTask"]);
+    expect(metrics[0].metric_stat.metric).toMatchObject({
+      metric_name: "RequestCount",
+      dimensions: [{ name: "LoadBalancer", value: ref("aws_lb", albName, "arn_suffix") }],
+    });
+    expect(metrics[1].metric_stat.metric.metric_name).toBe("RunningTaskCount");
+    expect(metrics[2]).toMatchObject({ expression: "requests / tasks", return_data: true });
   });
 
   it(

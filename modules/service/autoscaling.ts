@@ -1,4 +1,7 @@
-import { AppautoscalingPolicy } from "@cdktf/provider-aws/lib/appautoscaling-policy";
+import {
+  AppautoscalingPolicy,
+  type AppautoscalingPolicyTargetTrackingScalingPolicyConfiguration,
+} from "@cdktf/provider-aws/lib/appautoscaling-policy";
 import { AppautoscalingScheduledAction } from "@cdktf/provider-aws/lib/appautoscaling-scheduled-action";
 import { AppautoscalingTarget } from "@cdktf/provider-aws/lib/appautoscaling-target";
 import type { ITerraformDependable } from "cdktf";
@@ -11,8 +14,16 @@ export interface ServiceAutoscalingProps {
   readonly maxCount: number;
   readonly cpuTargetPercent: number;
   readonly memoryTargetPercent: number;
-  /** Requests per target per minute to hold, and the ALB/target-group label the metric needs. */
-  readonly requests: { readonly perTarget: number; readonly resourceLabel: string };
+  /**
+   * Requests per target per minute to hold, and the ALB/target-group label the metric needs. With
+   * `acrossTargetGroups` (blue/green: CodeDeploy swaps target groups) the metric is the ALB's requests
+   * divided by the running tasks, which follows the traffic through a swap.
+   */
+  readonly requests: {
+    readonly perTarget: number;
+    readonly resourceLabel: string;
+    readonly acrossTargetGroups?: { readonly loadBalancerArnSuffix: string };
+  };
   readonly scaleInCooldownSeconds: number;
   readonly scaleOutCooldownSeconds: number;
   /** Stop every task at `stopAt`, return at `startAt`. @default none */
@@ -43,7 +54,14 @@ export class ServiceAutoscaling extends Construct {
       maxCapacity: props.maxCount,
       dependsOn: props.dependsOn,
     });
-    const track = (name: string, metric: string, value: number, resourceLabel?: string) =>
+    const track = (
+      name: string,
+      value: number,
+      metric: Pick<
+        AppautoscalingPolicyTargetTrackingScalingPolicyConfiguration,
+        "predefinedMetricSpecification" | "customizedMetricSpecification"
+      >,
+    ) =>
       new AppautoscalingPolicy(this, name, {
         ...dimension,
         name: `${props.serviceName}-${name}`,
@@ -52,13 +70,59 @@ export class ServiceAutoscaling extends Construct {
           targetValue: value,
           scaleInCooldown: props.scaleInCooldownSeconds,
           scaleOutCooldown: props.scaleOutCooldownSeconds,
-          predefinedMetricSpecification: { predefinedMetricType: metric, resourceLabel },
+          ...metric,
         },
         dependsOn: [this.target],
       });
-    track("cpu", "ECSServiceAverageCPUUtilization", props.cpuTargetPercent);
-    track("memory", "ECSServiceAverageMemoryUtilization", props.memoryTargetPercent);
-    track("requests", "ALBRequestCountPerTarget", props.requests.perTarget, props.requests.resourceLabel);
+    const predefined = (predefinedMetricType: string, resourceLabel?: string) => ({
+      predefinedMetricSpecification: { predefinedMetricType, resourceLabel },
+    });
+    track("cpu", props.cpuTargetPercent, predefined("ECSServiceAverageCPUUtilization"));
+    track("memory", props.memoryTargetPercent, predefined("ECSServiceAverageMemoryUtilization"));
+    const across = props.requests.acrossTargetGroups;
+    const dims = (d: Record<string, string>) => Object.entries(d).map(([name, value]) => ({ name, value }));
+    track(
+      "requests",
+      props.requests.perTarget,
+      across
+        ? {
+            customizedMetricSpecification: {
+              metrics: [
+                {
+                  id: "requests",
+                  returnData: false,
+                  metricStat: {
+                    stat: "Sum",
+                    metric: {
+                      namespace: "AWS/ApplicationELB",
+                      metricName: "RequestCount",
+                      dimensions: dims({ LoadBalancer: across.loadBalancerArnSuffix }),
+                    },
+                  },
+                },
+                {
+                  id: "tasks",
+                  returnData: false,
+                  metricStat: {
+                    stat: "Average",
+                    metric: {
+                      namespace: "ECS/ContainerInsights",
+                      metricName: "RunningTaskCount",
+                      dimensions: dims({ ClusterName: props.clusterName, ServiceName: props.serviceName }),
+                    },
+                  },
+                },
+                {
+                  id: "perTask",
+                  expression: "requests / tasks",
+                  label: "ALB requests per running task",
+                  returnData: true,
+                },
+              ],
+            },
+          }
+        : predefined("ALBRequestCountPerTarget", props.requests.resourceLabel),
+    );
 
     const latency = new AppautoscalingPolicy(this, "latency-scale-out", {
       ...dimension,

@@ -81,6 +81,8 @@ export interface WebServiceProps {
     readonly targetGroupArn: string;
     /** `<alb arn suffix>/<target group arn suffix>`, for request-count scaling. */
     readonly resourceLabel: string;
+    /** The ALB's ARN suffix, for request scaling that follows a blue/green swap. */
+    readonly arnSuffix: string;
     readonly listener: ITerraformDependable;
   };
 }
@@ -282,7 +284,14 @@ export class WebService extends Construct {
         maxCount: a.maxCount,
         cpuTargetPercent: a.cpuTargetPercent,
         memoryTargetPercent: a.memoryTargetPercent,
-        requests: { perTarget: a.requestsPerTarget, resourceLabel: props.loadBalancer.resourceLabel },
+        requests: {
+          perTarget: a.requestsPerTarget,
+          resourceLabel: props.loadBalancer.resourceLabel,
+          // Under CodeDeploy the live target group changes with every deployment.
+          acrossTargetGroups: codeDeploy
+            ? { loadBalancerArnSuffix: props.loadBalancer.arnSuffix }
+            : undefined,
+        },
         scaleInCooldownSeconds: a.scaleInCooldownSeconds,
         scaleOutCooldownSeconds: a.scaleOutCooldownSeconds,
         schedule: a.schedule,
