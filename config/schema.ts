@@ -57,7 +57,6 @@ export const environmentSchema = environmentFields.superRefine(environmentChecks
   when: (payload) => payload.issues.every((issue) => !ENVIRONMENT_CHECK_INPUTS.has(String(issue.path?.[0]))),
 });
 
-export type EnvironmentInput = z.input<typeof environmentSchema>;
 export type ParsedEnvironment = z.output<typeof environmentSchema>;
 
 /** The top-level fields environmentChecks reads: it runs once these are valid. */

@@ -13,9 +13,6 @@ export const MANAGED_POLICIES = {
   allViewer: "216adef6-5c7f-47e4-b989-5492eafa07d3",
 } as const;
 
-/** Hosted zone of every CloudFront distribution, for Route 53 alias records. */
-export const CLOUDFRONT_HOSTED_ZONE_ID = "Z2FDTNDATAQYW2";
-
 /**
  * `com.amazonaws.global.cloudfront.origin-facing` per region (its id differs by region). A region
  * missing here needs `edge.originFacingPrefixListId` in config.

@@ -14,12 +14,11 @@ export interface DeploymentEventsProps {
 /** ECS events worth a person's attention (a failed deployment, tasks that cannot start) → the alarm topic. */
 export class DeploymentEvents extends Construct {
   readonly ruleName: string;
-  readonly pattern: Record<string, unknown>;
 
   constructor(scope: Construct, id: string, props: DeploymentEventsProps) {
     super(scope, id);
     this.ruleName = props.context.naming.name("generic", props.name, "deployment-events");
-    this.pattern = {
+    const pattern = {
       source: ["aws.ecs"],
       "detail-type": ["ECS Deployment State Change", "ECS Service Action"],
       detail: {
@@ -34,7 +33,7 @@ export class DeploymentEvents extends Construct {
     const rule = new CloudwatchEventRule(this, "rule", {
       name: this.ruleName,
       description: "Failed deployments and tasks that cannot start or be placed",
-      eventPattern: JSON.stringify(this.pattern),
+      eventPattern: JSON.stringify(pattern),
     });
     new CloudwatchEventTarget(this, "to-topic", { rule: rule.name, arn: props.topicArn });
   }

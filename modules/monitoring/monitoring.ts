@@ -17,6 +17,7 @@ import {
 import { AlarmTopic } from "./alarm-topic";
 import { dashboardBody } from "./dashboard";
 import { DeploymentEvents } from "./deployment-events";
+import { latencyScaleOutSpec, natPortAllocationSpec, wafBlockedSpikeSpec } from "./environment-alarms";
 import { LOG_QUERIES } from "./log-queries";
 
 export interface MonitoredService {
@@ -68,7 +69,6 @@ export class Monitoring extends Construct {
   readonly rollbackAlarmNames: string[];
   readonly alarmNames: string[] = [];
   readonly dashboardName: string;
-  readonly specs: AlarmSpec[];
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
@@ -88,20 +88,20 @@ export class Monitoring extends Construct {
         minTasks: svc.minTasks,
         thresholds: props.thresholds,
       });
-    this.specs = specsFor(svc.targetGroupArnSuffix);
+    const specs = specsFor(svc.targetGroupArnSuffix);
     if (svc.greenTargetGroupArnSuffix) {
       // The green group's copies of the target-group rollback alarms (ALB-wide ones exist once).
       const green = specsFor(svc.greenTargetGroupArnSuffix)
         .filter((s) => s.rollback && usesTargetGroup(s))
         .map((s) => ({ ...s, id: `green-${s.id}`, description: `${s.description} (green target group)` }));
-      this.specs.push(...green);
+      specs.push(...green);
     }
     const alarm = (spec: AlarmSpec, name: string, actions: string[]) => {
       this.alarmNames.push(name);
       return metricAlarm(this, spec, name, actions, actions);
     };
-    for (const spec of this.specs) alarm(spec, naming.name("generic", spec.id), [this.topicArn]);
-    this.rollbackAlarmNames = this.specs.filter((s) => s.rollback).map((s) => naming.name("generic", s.id));
+    for (const spec of specs) alarm(spec, naming.name("generic", spec.id), [this.topicArn]);
+    this.rollbackAlarmNames = specs.filter((s) => s.rollback).map((s) => naming.name("generic", s.id));
     if (this.rollbackAlarmNames.length > MAX_ROLLBACK_ALARMS) {
       throw new Error(
         `at most ${MAX_ROLLBACK_ALARMS} rollback alarms, got ${this.rollbackAlarmNames.length}`,
@@ -109,80 +109,19 @@ export class Monitoring extends Construct {
     }
 
     if (svc.latencyScaleOutPolicyArn) {
-      const scaling: AlarmSpec = {
-        id: "p90-latency-scale-out",
-        description: `p90 target response time above ${props.thresholds.p90ScaleOutSeconds} s: add tasks (scale-in is left to target tracking)`,
-        metric: {
-          namespace: "AWS/ApplicationELB",
-          metricName: "TargetResponseTime",
-          dimensions: { LoadBalancer: svc.loadBalancerArnSuffix, TargetGroup: svc.targetGroupArnSuffix },
-          stat: "p90",
-          periodSeconds: 60,
-        },
-        comparison: "GreaterThanThreshold",
-        threshold: props.thresholds.p90ScaleOutSeconds,
-        evaluationPeriods: 2,
-        datapointsToAlarm: 2,
-        treatMissingData: "notBreaching",
-        rollback: false,
-      };
+      const scaling = latencyScaleOutSpec(
+        svc.loadBalancerArnSuffix,
+        svc.targetGroupArnSuffix,
+        props.thresholds.p90ScaleOutSeconds,
+      );
       // Scaling only: no one is paged, and OK changes nothing.
       metricAlarm(this, scaling, naming.name("generic", scaling.id), [svc.latencyScaleOutPolicyArn], []);
     }
-
-    props.natGatewayIds.forEach((natId, i) => {
-      alarm(
-        {
-          id: `nat-${i}-port-allocation`,
-          description:
-            "The NAT gateway could not allocate a source port (too many connections to one destination)",
-          metric: {
-            namespace: "AWS/NATGateway",
-            metricName: "ErrorPortAllocation",
-            dimensions: { NatGatewayId: natId },
-            stat: "Sum",
-            periodSeconds: 300,
-          },
-          comparison: "GreaterThanThreshold",
-          threshold: 0,
-          evaluationPeriods: 1,
-          datapointsToAlarm: 1,
-          treatMissingData: "notBreaching",
-          rollback: false,
-        },
-        ctx.naming.name("generic", `nat-${i}-port-allocation`),
-        [this.topicArn],
-      );
-    });
-
-    if (props.waf) {
-      const w = props.waf;
-      alarm(
-        {
-          id: "waf-blocked-spike",
-          description: `WAF blocked ${props.thresholds.wafBlockedRequests} or more requests in 5 minutes`,
-          metric: {
-            namespace: "AWS/WAFV2",
-            metricName: "BlockedRequests",
-            dimensions: {
-              WebACL: w.webAclName,
-              Rule: "ALL",
-              ...(w.scope === "REGIONAL" ? { Region: w.region } : {}),
-            },
-            stat: "Sum",
-            periodSeconds: 300,
-          },
-          comparison: "GreaterThanOrEqualToThreshold",
-          threshold: props.thresholds.wafBlockedRequests,
-          evaluationPeriods: 1,
-          datapointsToAlarm: 1,
-          treatMissingData: "notBreaching",
-          rollback: false,
-        },
-        ctx.naming.name("generic", "waf-blocked-spike"),
-        [this.topicArn],
-      );
-    }
+    const environmentSpecs = [
+      ...props.natGatewayIds.map((natId, i) => natPortAllocationSpec(natId, i)),
+      ...(props.waf ? [wafBlockedSpikeSpec(props.waf, props.thresholds.wafBlockedRequests)] : []),
+    ];
+    for (const spec of environmentSpecs) alarm(spec, ctx.naming.name("generic", spec.id), [this.topicArn]);
 
     new DeploymentEvents(this, "deployment-events", {
       context: ctx,
