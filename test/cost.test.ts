@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -188,6 +189,30 @@ describe("config", () => {
     expect(() => configFromText(`${DEV}  extraTasks: -1\n`, "config/dev.yaml", "dev")).toThrow(
       "config/dev.yaml: cost.extraTasks: expected at least 0, got -1",
     );
+  });
+});
+
+describe("the command", () => {
+  const run = (...args: string[]) =>
+    execFileSync(process.execPath, ["--import", "tsx", "scripts/cost.ts", ...args], {
+      encoding: "utf8",
+      env: { ...process.env, CDKTF_OUTDIR: join(mkdtempSync(join(tmpdir(), "fws-cost-cli-")), "out") },
+    });
+
+  it("prints JSON for machines: per environment its items, total, assumptions and price date", () => {
+    const printed = JSON.parse(run("--json")) as Estimate[];
+    expect(printed.map((e) => e.environment)).toEqual(["dev", "prod"]);
+    expect(printed[1].total).toBeCloseTo(prod.total, 6);
+    expect(printed[1].pricesAsOf).toBe(PRICE_TABLE.asOf);
+    expect(printed[1].usage.requestsPerMonth).toBe(30_000_000);
+  });
+
+  it("prints the change since another commit (--diff), synthesizing that commit in a temporary worktree", () => {
+    const lines = run("--diff", "HEAD").split("\n");
+    expect(
+      lines.filter((l) => /^(dev|prod): \d+\.\d\d → \d+\.\d\d USD a month \([+-]\d+\.\d\d\)$/.test(l)),
+    ).toHaveLength(2);
+    expect(execFileSync("git", ["worktree", "list"], { encoding: "utf8" })).not.toContain("fws-cost-");
   });
 });
 
