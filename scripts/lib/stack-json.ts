@@ -56,7 +56,7 @@ export class Stack {
     return String(provider?.region ?? "");
   }
 
-  /** Every resource of a type, in logical-name order. */
+  /** Every resource of a type, in the order of the synthesized JSON. */
   all(type: string): Resource[] {
     return [...this.byAddress.values()].filter((r) => r.type === type);
   }
