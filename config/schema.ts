@@ -3,6 +3,7 @@ import { checkAlbIdleTimeout, NGINX_TIMEOUTS, STOP_TIMEOUT_SECONDS } from "../do
 import { ORIGIN_FACING_PREFIX_LISTS } from "../modules/edge/cloudfront-ids";
 import { audit } from "./schema/audit";
 import { type AddIssue, adder, region } from "./schema/common";
+import { cost } from "./schema/cost";
 import { deployment, pipeline } from "./schema/delivery";
 import { CLOUDFRONT_MODES, edge } from "./schema/edge";
 import { loadBalancer } from "./schema/load-balancer";
@@ -50,6 +51,7 @@ const environmentFields = z.strictObject({
   audit: audit.prefault({}),
   deployment: deployment.prefault({}),
   pipeline: pipeline.prefault({}),
+  cost: cost.prefault({}),
 });
 
 export const environmentSchema = environmentFields.superRefine(environmentChecks, {
