@@ -29,7 +29,10 @@ export interface AlarmSpec {
   readonly datapointsToAlarm: number;
   /** Chosen per alarm: what a missing data point means for this metric. */
   readonly treatMissingData: "breaching" | "notBreaching" | "missing" | "ignore";
-  /** Rolls a deployment back while it is in progress. */
+  /**
+   * Rolls a deployment back while it is in progress. A rolling service names these alarms by reference, so a
+   * rollback alarm must not take the service's own name by reference (a cycle `terraform validate` reports).
+   */
   readonly rollback: boolean;
 }
 
