@@ -36,8 +36,9 @@ export class EncryptedLogGroup extends Construct {
       lifecycle: props.protect === false ? undefined : dataLifecycle(props.context),
       provider: props.provider,
     });
-    this.name = props.name;
-    this.arn = arn(props.context, "logs", `log-group:${props.name}`);
+    // The attributes: whatever names the group (a policy, a container's log driver) then depends on it.
+    this.name = this.logGroup.name;
+    this.arn = this.logGroup.arn;
     this.streamsArn = `${this.arn}:log-stream:*`;
   }
 }

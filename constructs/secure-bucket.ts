@@ -51,14 +51,15 @@ export class SecureBucket extends Construct {
   constructor(scope: Construct, id: string, props: SecureBucketProps) {
     super(scope, id);
     const ctx = props.context;
-    this.name = ctx.naming.bucketName(props.purpose, ctx.account, ctx.region);
-    this.arn = SecureBucket.arnOf(ctx, props.purpose);
     this.bucket = new S3Bucket(this, "bucket", {
-      bucket: this.name,
+      bucket: ctx.naming.bucketName(props.purpose, ctx.account, ctx.region),
       // Outside production a teardown may empty the bucket; in production nothing is lost.
       forceDestroy: !ctx.production,
       lifecycle: dataLifecycle(ctx),
     });
+    // The attributes: whatever names the bucket (its policy, a log destination, a role) then depends on it.
+    this.name = this.bucket.bucket;
+    this.arn = this.bucket.arn;
     const bucket = this.bucket.id;
     new S3BucketPublicAccessBlock(this, "public-access", {
       bucket,

@@ -133,10 +133,12 @@ export class EnvironmentStack extends TerraformStack {
       },
       natGatewayIds: this.network.natGatewayIds,
       waf: this.edge.webAcl && {
-        webAclName: this.edge.webAcl.name,
+        // The attribute: the alarm and the dashboard then follow the web ACL.
+        webAclName: this.edge.webAcl.webAcl.name,
         region: this.edge.webAcl.region,
         scope: this.edge.webAcl.scope,
       },
+      usEast1: providers.usEast1 && { provider: providers.usEast1, context: { ...ctx, region: "us-east-1" } },
     });
     this.service.useRollbackAlarms(this.monitoring.rollbackAlarmNames);
     if (config.pipeline.enabled) this.pipeline = this.addPipeline(config);
@@ -230,8 +232,9 @@ export class EnvironmentStack extends TerraformStack {
         testListenerArn: lb.testListener?.arn,
         targetGroups: lb.targetGroups.map((tg) => ({ name: tg.name, arn: tg.arn })),
       },
-      rollbackAlarmNames: this.monitoring.rollbackAlarmNames,
+      rollbackAlarms: this.monitoring.rollbackAlarms,
       topicArn: this.monitoring.topicArn,
+      topicKeyArn: this.monitoring.topicKeyArn,
       logsKmsKeyArn: this.logsKey.arn,
     });
   }

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { MANAGED_RULES, ruleSlug } from "../modules/audit/config-rules";
 import { ACCOUNT, REGION, synthAudit } from "./fixtures/audit/audit-stack";
+import { resolverFor } from "./support/iam";
 import { type Body, policyOf, ref, resourceNamed, resourcesOf, type StackJson } from "./support/synth";
 
 const nameOf = (json: StackJson, type: string, part = "") => {
@@ -92,7 +93,10 @@ describe("AWS Config (defaults)", () => {
 
   it("lets only AWS Config of this account check and write the bucket, with the owner's ACL", () => {
     const bucketArn = `arn:aws:s3:::${CONFIG_BUCKET}`;
-    const statements = policyOf(resourceNamed(json, "aws_s3_bucket_policy", "config").policy).Statement;
+    const resolve = resolverFor(json, { account: ACCOUNT, region: REGION });
+    const statements = policyOf(
+      resolve(resourceNamed(json, "aws_s3_bucket_policy", "config").policy),
+    ).Statement;
     const fromThisAccount = { StringEquals: { "aws:SourceAccount": ACCOUNT } };
     expect(statements.slice(1)).toEqual([
       {

@@ -1,6 +1,17 @@
 import { ACCOUNT, REGION, synthAudit } from "./fixtures/audit/audit-stack";
-import { simulate, unknownActions, wildcardResources } from "./support/iam";
+import {
+  type SimulationRequest,
+  simulate as simulateIn,
+  stackSubstitutions,
+  unknownActions,
+  wildcardResources,
+} from "./support/iam";
 import { policyOf, resourceNamed, type StackJson } from "./support/synth";
+
+let stack: StackJson;
+/** A simulated request, with the interpolations of `stack` resolved to the names and ARNs AWS will see. */
+const simulate = (request: SimulationRequest) =>
+  simulateIn({ substitutions: stackSubstitutions(stack, { account: ACCOUNT, region: REGION }), ...request });
 
 const TRAIL_ARN = `arn:aws:cloudtrail:${REGION}:${ACCOUNT}:trail/fws-prod-trail`;
 const OTHER_TRAIL_ARN = `arn:aws:cloudtrail:${REGION}:${ACCOUNT}:trail/someone-elses-trail`;
@@ -18,6 +29,7 @@ describe("the audit module's permissions", () => {
   let json: StackJson;
   beforeAll(() => {
     json = synthAudit().json;
+    stack = json;
   });
 
   describe("the CloudTrail to CloudWatch Logs role", () => {

@@ -1,4 +1,5 @@
 import { ACCOUNT, APP_BUCKET_ARN, REGION, synthAudit } from "./fixtures/audit/audit-stack";
+import { resolverFor } from "./support/iam";
 import { type Body, policyOf, ref, resourceNamed, resourcesOf, type StackJson } from "./support/synth";
 
 const nameOf = (json: StackJson, type: string, part: string) => {
@@ -155,7 +156,8 @@ describe("the audit trail (production defaults)", () => {
     });
 
     it("refuses plain HTTP and lets CloudTrail write only with this trail as aws:SourceArn", () => {
-      const policy = resourceNamed(json, "aws_s3_bucket_policy", "cloudtrail").policy;
+      const resolve = resolverFor(json, { account: ACCOUNT, region: REGION });
+      const policy = resolve(resourceNamed(json, "aws_s3_bucket_policy", "cloudtrail").policy);
       expect(statement(policy, "DenyInsecureTransport")).toMatchObject({
         Effect: "Deny",
         Condition: { Bool: { "aws:SecureTransport": "false" } },
@@ -185,7 +187,8 @@ describe("the audit trail (production defaults)", () => {
     const [rule] = resourceNamed(json, "aws_s3_bucket_lifecycle_configuration", "access-logs").rule;
     expect(rule.expiration).toEqual([{ days: 365 }]);
     const bucketArn = `arn:aws:s3:::fws-prod-audit-access-logs-${ACCOUNT}-${REGION}`;
-    const policy = resourceNamed(json, "aws_s3_bucket_policy", "access-logs").policy;
+    const resolve = resolverFor(json, { account: ACCOUNT, region: REGION });
+    const policy = resolve(resourceNamed(json, "aws_s3_bucket_policy", "access-logs").policy);
     expect(statement(policy, "S3ServerAccessLogs")).toEqual({
       Sid: "S3ServerAccessLogs",
       Effect: "Allow",

@@ -1,4 +1,4 @@
-import { simulate, unknownActions, wildcardResources } from "./support/iam";
+import { simulate, stackSubstitutions, unknownActions, wildcardResources } from "./support/iam";
 import { loadConfig, resourceNamed, type StackJson, synthConfig } from "./support/synth";
 
 const account = "111111111111";
@@ -31,6 +31,7 @@ describe("the dev VPC flow logs permissions", () => {
         principal: roleArn,
         action: "logs:PutLogEvents",
         resource: `${groupArn(group)}:log-stream:eni-0abc-all`,
+        substitutions: stackSubstitutions(json, { account, region }),
       });
 
     it("may write to a stream of its own log group", async () => {

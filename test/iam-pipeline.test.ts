@@ -1,4 +1,4 @@
-import { simulate, unknownActions, wildcardResources } from "./support/iam";
+import { simulate, stackSubstitutions, unknownActions, wildcardResources } from "./support/iam";
 import { loadConfig, resourceNamed, resourcesOf, type StackJson, synthConfig } from "./support/synth";
 
 /** The prod pipeline's roles, proven against the IAM catalogue and by simulated requests. */
@@ -17,13 +17,10 @@ describe("the prod pipeline's IAM", () => {
     const [type, name, attr] = expr.split(".");
     const body = json.resource[type]?.[name];
     if (!body) return undefined;
-    if (type === "aws_ecr_repository" && attr === "arn") return repoArn(body.name);
-    if (type === "aws_iam_role" && attr === "arn") return roleArn(body.name);
-    if (type === "aws_kms_key" && attr === "arn") return `arn:aws:kms:${region}:${account}:key/${name}`;
     if (type === "aws_codestarconnections_connection" && attr === "arn") return connection;
     if (type === "aws_lb_listener" && attr === "arn")
       return `arn:aws:elasticloadbalancing:${region}:${account}:listener/app/fws-prod-alb/abc/${name}`;
-    return undefined;
+    return stackSubstitutions(json, { account, region })(expr);
   };
   beforeAll(() => {
     json = synthConfig(loadConfig("config/prod.yaml"));

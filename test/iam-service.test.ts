@@ -1,4 +1,4 @@
-import { simulate, unknownActions, wildcardResources } from "./support/iam";
+import { simulate, stackSubstitutions, unknownActions, wildcardResources } from "./support/iam";
 import { loadConfig, resourceNamed, resourcesOf, type StackJson, synthConfig } from "./support/synth";
 
 /** The prod service's roles, proven against the IAM catalogue and by simulated requests. */
@@ -16,7 +16,7 @@ describe("the prod service's IAM", () => {
     const repo = resourcesOf(json, "aws_ecr_repository").find(
       ([n]) => expr === `aws_ecr_repository.${n}.arn`,
     );
-    return repo ? repoArn(repo[1].name) : undefined;
+    return repo ? repoArn(repo[1].name) : stackSubstitutions(json, { account, region })(expr);
   };
   beforeAll(() => {
     json = synthConfig(loadConfig("config/prod.yaml"));

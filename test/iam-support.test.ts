@@ -1,4 +1,4 @@
-import { simulate, substitute, unknownActions, wildcardResources } from "./support/iam";
+import { simulate, simulateKeyUse, substitute, unknownActions, wildcardResources } from "./support/iam";
 
 const account = "111111111111";
 const role = `arn:aws:iam::${account}:role/fws-dev-web-execution`;
@@ -200,5 +200,38 @@ describe("simulated requests", () => {
       expect(await publish("events.amazonaws.com", account)).toBe("ImplicitlyDenied");
       expect(await publish("arn:aws:iam::222222222222:role/intruder", account)).toBe("ImplicitlyDenied");
     });
+  });
+});
+
+describe("a KMS key: identity and key policy together", () => {
+  const key = `arn:aws:kms:eu-west-1:${account}:key/0000-example`;
+  const encrypt = allow(["kms:GenerateDataKey"], [key]);
+  const keyPolicy = (...principals: object[]) =>
+    policy(
+      ...principals.map((Principal) => ({ Effect: "Allow", Principal, Action: "kms:*", Resource: "*" })),
+    );
+  const use = (identity: object[], keyDoc: object) =>
+    simulateKeyUse({
+      identityPolicies: identity.length ? [policy(...identity)] : [],
+      keyPolicy: keyDoc,
+      principal: role,
+      action: "kms:GenerateDataKey",
+      resource: key,
+    });
+
+  it("denies a role its identity policy allows when the key policy admits only a service", async () => {
+    expect(await use([encrypt], keyPolicy({ Service: "cloudwatch.amazonaws.com" }))).toBe("ImplicitlyDenied");
+  });
+
+  it("allows it when the key policy delegates to the account, and not without the identity policy", async () => {
+    const delegating = keyPolicy({ AWS: `arn:aws:iam::${account}:root` });
+    expect(await use([encrypt], delegating)).toBe("Allowed");
+    expect(await use([], delegating)).toBe("ImplicitlyDenied");
+  });
+
+  it("allows a role the key policy names, and lets an explicit Deny in the identity policy win", async () => {
+    expect(await use([], keyPolicy({ AWS: role }))).toBe("Allowed");
+    const deny = { Effect: "Deny", Action: ["kms:GenerateDataKey"], Resource: [key] };
+    expect(await use([deny], keyPolicy({ AWS: role }))).toBe("ExplicitlyDenied");
   });
 });

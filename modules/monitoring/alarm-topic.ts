@@ -1,8 +1,9 @@
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
+import type { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
-import { accountRoot, arn, type StackContext } from "../../constructs/context";
+import { accountRoot, type StackContext } from "../../constructs/context";
 import { KmsKey } from "../../constructs/kms-key";
 import type { PolicyStatement } from "../../constructs/policy";
 import { policyJson } from "../../constructs/policy";
@@ -17,6 +18,8 @@ export const TOPIC_PUBLISHERS = [
 export interface AlarmTopicProps {
   readonly context: StackContext;
   readonly subscriptions: readonly { readonly protocol: string; readonly endpoint: string }[];
+  /** Provider of the topic's region (the us-east-1 alias for CloudFront-scope alarms). @default the stack's */
+  readonly provider?: TerraformProvider;
 }
 
 /**
@@ -26,12 +29,14 @@ export interface AlarmTopicProps {
 export class AlarmTopic extends Construct {
   readonly arn: string;
   readonly name: string;
+  /** The key that encrypts the topic: whoever publishes needs kms:GenerateDataKey and kms:Decrypt on it. */
+  readonly keyArn: string;
 
   constructor(scope: Construct, id: string, props: AlarmTopicProps) {
     super(scope, id);
     const ctx = props.context;
     this.name = ctx.naming.name("generic", "alarms");
-    this.arn = arn(ctx, "sns", this.name);
+    const provider = props.provider;
     const fromThisAccount = { StringEquals: { "aws:SourceAccount": ctx.account } };
     const key = new KmsKey(this, "key", {
       context: ctx,
@@ -43,8 +48,11 @@ export class AlarmTopic extends Construct {
         actions: ["kms:GenerateDataKey", "kms:Decrypt"],
         conditions: fromThisAccount,
       })),
+      provider,
     });
-    const topic = new SnsTopic(this, "topic", { name: this.name, kmsMasterKeyId: key.arn });
+    this.keyArn = key.arn;
+    const topic = new SnsTopic(this, "topic", { name: this.name, kmsMasterKeyId: key.arn, provider });
+    this.arn = topic.arn;
     const statements: PolicyStatement[] = [
       {
         sid: "AccountManages",
@@ -79,12 +87,13 @@ export class AlarmTopic extends Construct {
         conditions: { Bool: { "aws:SecureTransport": "false" } },
       },
     ];
-    new SnsTopicPolicy(this, "policy", { arn: topic.arn, policy: policyJson(statements) });
+    new SnsTopicPolicy(this, "policy", { arn: topic.arn, policy: policyJson(statements), provider });
     props.subscriptions.forEach((s, i) => {
       new SnsTopicSubscription(this, `subscription-${i}`, {
         topicArn: topic.arn,
         protocol: s.protocol,
         endpoint: s.endpoint,
+        provider,
       });
     });
   }

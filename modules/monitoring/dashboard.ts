@@ -4,7 +4,8 @@ import { DASHBOARD_LOG_QUERY } from "./log-queries";
 export interface DashboardInput {
   readonly region: string;
   readonly loadBalancer: string;
-  readonly targetGroup: string;
+  /** Every target group traffic may be in (blue/green: both): each target-group graph draws all of them. */
+  readonly targetGroups: readonly string[];
   readonly cluster: string;
   readonly service: string;
   /** ARNs of every alarm, for the alarm status widget. */
@@ -33,10 +34,21 @@ interface Widget {
 
 /** The environment's dashboard body: requests, errors, latency, health, ECS, WAF, alarms, logs. */
 export function dashboardBody(input: DashboardInput): string {
-  const tg = { LoadBalancer: input.loadBalancer, TargetGroup: input.targetGroup };
   const lb = { LoadBalancer: input.loadBalancer };
+  const groups = input.targetGroups;
+  const names =
+    groups.length === 1
+      ? [""]
+      : groups.map((_, i) => (i === 0 ? " (blue)" : i === 1 ? " (green)" : ` (group ${i + 1})`));
+  /** One line per target group, labelled by group when there are several. */
+  const perGroup = (metricName: string, stat: string, label: string): Metric[] =>
+    groups.map((g, i) =>
+      metric(alb(metricName, stat, { LoadBalancer: input.loadBalancer, TargetGroup: g }), {
+        label: `${label}${names[i]}`,
+      }),
+    );
   const ecs = { ClusterName: input.cluster, ServiceName: input.service };
-  const alb = (metricName: string, stat: string, dimensions: Record<string, string> = tg): MetricSpec => ({
+  const alb = (metricName: string, stat: string, dimensions: Record<string, string>): MetricSpec => ({
     namespace: "AWS/ApplicationELB",
     metricName,
     dimensions,
@@ -52,17 +64,17 @@ export function dashboardBody(input: DashboardInput): string {
   const widgets: Widget[] = [
     graph("Requests", [metric(alb("RequestCount", "Sum", lb))]),
     graph("Errors", [
-      metric(alb("HTTPCode_Target_5XX_Count", "Sum"), { label: "target 5XX" }),
+      ...perGroup("HTTPCode_Target_5XX_Count", "Sum", "target 5XX"),
       metric(alb("HTTPCode_ELB_5XX_Count", "Sum", lb), { label: "ALB 5XX" }),
-      metric(alb("HTTPCode_Target_4XX_Count", "Sum"), { label: "target 4XX" }),
+      ...perGroup("HTTPCode_Target_4XX_Count", "Sum", "target 4XX"),
     ]),
     graph(
       "Target response time",
-      ["p50", "p90", "p99"].map((p) => metric(alb("TargetResponseTime", p), { label: p })),
+      ["p50", "p90", "p99"].flatMap((p) => perGroup("TargetResponseTime", p, p)),
     ),
     graph("Target health", [
-      metric(alb("HealthyHostCount", "Minimum"), { label: "healthy" }),
-      metric(alb("UnHealthyHostCount", "Maximum"), { label: "unhealthy" }),
+      ...perGroup("HealthyHostCount", "Minimum", "healthy"),
+      ...perGroup("UnHealthyHostCount", "Maximum", "unhealthy"),
     ]),
     graph("ECS CPU and memory", [
       ["AWS/ECS", "CPUUtilization", ...Object.entries(ecs).flat(), { stat: "Average", label: "CPU %" }],

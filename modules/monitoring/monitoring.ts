@@ -4,12 +4,14 @@ import {
   type CloudwatchMetricAlarmMetricQuery,
 } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { CloudwatchQueryDefinition } from "@cdktf/provider-aws/lib/cloudwatch-query-definition";
+import type { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
-import { arn, type StackContext } from "../../constructs/context";
+import type { StackContext } from "../../constructs/context";
 import {
   type AlarmSpec,
   MAX_ROLLBACK_ALARMS,
   type MetricSpec,
+  metricsOf,
   type ServiceAlarmInput,
   serviceAlarmSpecs,
   usesTargetGroup,
@@ -25,7 +27,11 @@ export interface MonitoredService {
   readonly name: string;
   readonly loadBalancerArnSuffix: string;
   readonly targetGroupArnSuffix: string;
-  /** The green target group of a blue/green pair: its rollback alarms are added, so they cover whichever is live. */
+  /**
+   * The green target group of a blue/green pair. Every alarm, scaling alarm and dashboard graph of a target
+   * group then watches both (a copy per group, or a sum), so they follow the traffic through a swap.
+   * @default none (one target group)
+   */
   readonly greenTargetGroupArnSuffix?: string;
   readonly clusterName: string;
   readonly clusterArn: string;
@@ -56,6 +62,12 @@ export interface MonitoringProps {
     readonly region: string;
     readonly scope: "REGIONAL" | "CLOUDFRONT";
   };
+  /**
+   * The us-east-1 provider and context: a CLOUDFRONT-scope web ACL's metrics exist only in us-east-1, so its
+   * alarm lives there, and notifies a topic there (an alarm's SNS action must be in the alarm's region).
+   * @default none; required when `waf.scope` is CLOUDFRONT
+   */
+  readonly usEast1?: { readonly provider: TerraformProvider; readonly context: StackContext };
 }
 
 /**
@@ -65,8 +77,13 @@ export interface MonitoringProps {
  */
 export class Monitoring extends Construct {
   readonly topicArn: string;
+  /** The created topic's key, which every publisher must be able to use. @default none with an existing topic */
+  readonly topicKeyArn?: string;
   /** Alarms that roll a deployment back (≤ 10, the ECS and CodeDeploy limit). */
+  readonly rollbackAlarms: CloudwatchMetricAlarm[];
+  /** Their names, as the alarms' `alarm_name` attributes. */
   readonly rollbackAlarmNames: string[];
+  /** Every alarm that pages, as `alarm_name` attributes. */
   readonly alarmNames: string[] = [];
   readonly dashboardName: string;
 
@@ -74,54 +91,64 @@ export class Monitoring extends Construct {
     super(scope, id);
     const ctx = props.context;
     const svc = props.service;
-    this.topicArn =
-      props.existingTopicArn ??
-      new AlarmTopic(this, "topic", { context: ctx, subscriptions: props.subscriptions }).arn;
+    const topic = props.existingTopicArn
+      ? undefined
+      : new AlarmTopic(this, "topic", { context: ctx, subscriptions: props.subscriptions });
+    this.topicArn = props.existingTopicArn ?? (topic as AlarmTopic).arn;
+    this.topicKeyArn = topic?.keyArn;
     const naming = ctx.naming.child(svc.name);
 
-    const specsFor = (targetGroup: string) =>
-      serviceAlarmSpecs({
-        loadBalancer: svc.loadBalancerArnSuffix,
-        targetGroup,
-        cluster: svc.clusterName,
-        service: svc.serviceName,
-        minTasks: svc.minTasks,
-        thresholds: props.thresholds,
-      });
-    const specs = specsFor(svc.targetGroupArnSuffix);
-    if (svc.greenTargetGroupArnSuffix) {
-      // The green group's copies of the target-group rollback alarms (ALB-wide ones exist once).
-      const green = specsFor(svc.greenTargetGroupArnSuffix)
-        .filter((s) => s.rollback && usesTargetGroup(s))
-        .map((s) => ({ ...s, id: `green-${s.id}`, description: `${s.description} (green target group)` }));
-      specs.push(...green);
-    }
-    const alarm = (spec: AlarmSpec, name: string, actions: string[]) => {
-      this.alarmNames.push(name);
-      return metricAlarm(this, spec, name, actions, actions);
+    const targetGroups = [svc.targetGroupArnSuffix, svc.greenTargetGroupArnSuffix].filter(
+      (g): g is string => g !== undefined,
+    );
+    const specs = followTraffic(
+      (targetGroup) =>
+        serviceAlarmSpecs({
+          loadBalancer: svc.loadBalancerArnSuffix,
+          targetGroup,
+          allTargetGroups: targetGroups,
+          cluster: svc.clusterName,
+          service: svc.serviceName,
+          minTasks: svc.minTasks,
+          thresholds: props.thresholds,
+        }),
+      targetGroups,
+    );
+    const alarms: CloudwatchMetricAlarm[] = [];
+    const alarm = (spec: AlarmSpec, name: string, actions: string[], provider?: TerraformProvider) => {
+      const created = metricAlarm(this, spec, name, actions, actions, provider);
+      // The status widget shows the dashboard's region: a us-east-1 alarm is on the WAF graph instead.
+      if (!provider) alarms.push(created);
+      this.alarmNames.push(created.alarmName);
+      return created;
     };
-    for (const spec of specs) alarm(spec, naming.name("generic", spec.id), [this.topicArn]);
-    this.rollbackAlarmNames = specs.filter((s) => s.rollback).map((s) => naming.name("generic", s.id));
-    if (this.rollbackAlarmNames.length > MAX_ROLLBACK_ALARMS) {
-      throw new Error(
-        `at most ${MAX_ROLLBACK_ALARMS} rollback alarms, got ${this.rollbackAlarmNames.length}`,
-      );
+    this.rollbackAlarms = specs
+      .map((spec) => ({ spec, created: alarm(spec, naming.name("generic", spec.id), [this.topicArn]) }))
+      .filter(({ spec }) => spec.rollback)
+      .map(({ created }) => created);
+    this.rollbackAlarmNames = this.rollbackAlarms.map((a) => a.alarmName);
+    if (this.rollbackAlarms.length > MAX_ROLLBACK_ALARMS) {
+      throw new Error(`at most ${MAX_ROLLBACK_ALARMS} rollback alarms, got ${this.rollbackAlarms.length}`);
     }
 
-    if (svc.latencyScaleOutPolicyArn) {
-      const scaling = latencyScaleOutSpec(
-        svc.loadBalancerArnSuffix,
-        svc.targetGroupArnSuffix,
-        props.thresholds.p90ScaleOutSeconds,
+    const scalePolicy = svc.latencyScaleOutPolicyArn;
+    if (scalePolicy) {
+      const scaling = followTraffic(
+        (tg) => [latencyScaleOutSpec(svc.loadBalancerArnSuffix, tg, props.thresholds.p90ScaleOutSeconds)],
+        targetGroups,
       );
-      // Scaling only: no one is paged, and OK changes nothing.
-      metricAlarm(this, scaling, naming.name("generic", scaling.id), [svc.latencyScaleOutPolicyArn], []);
+      // Scaling only: no one is paged, and OK changes nothing. Each copy drives the same policy.
+      for (const spec of scaling) metricAlarm(this, spec, naming.name("generic", spec.id), [scalePolicy], []);
     }
-    const environmentSpecs = [
-      ...props.natGatewayIds.map((natId, i) => natPortAllocationSpec(natId, i)),
-      ...(props.waf ? [wafBlockedSpikeSpec(props.waf, props.thresholds.wafBlockedRequests)] : []),
-    ];
-    for (const spec of environmentSpecs) alarm(spec, ctx.naming.name("generic", spec.id), [this.topicArn]);
+    for (const [i, natId] of props.natGatewayIds.entries()) {
+      const spec = natPortAllocationSpec(natId, i);
+      alarm(spec, ctx.naming.name("generic", spec.id), [this.topicArn]);
+    }
+    if (props.waf) {
+      const spec = wafBlockedSpikeSpec(props.waf, props.thresholds.wafBlockedRequests);
+      const where = this.wafAlarmRegion(props);
+      alarm(spec, ctx.naming.name("generic", spec.id), [where.topicArn], where.provider);
+    }
 
     new DeploymentEvents(this, "deployment-events", {
       context: ctx,
@@ -130,16 +157,15 @@ export class Monitoring extends Construct {
       topicArn: this.topicArn,
     });
 
-    this.dashboardName = ctx.naming.name("generic");
-    new CloudwatchDashboard(this, "dashboard", {
-      dashboardName: this.dashboardName,
+    const dashboard = new CloudwatchDashboard(this, "dashboard", {
+      dashboardName: ctx.naming.name("generic"),
       dashboardBody: dashboardBody({
         region: ctx.region,
         loadBalancer: svc.loadBalancerArnSuffix,
-        targetGroup: svc.targetGroupArnSuffix,
+        targetGroups,
         cluster: svc.clusterName,
         service: svc.serviceName,
-        alarmArns: this.alarmNames.map((n) => arn(ctx, "cloudwatch", `alarm:${n}`)),
+        alarmArns: alarms.map((a) => a.arn),
         webLogGroup: svc.logGroups.web ?? Object.values(svc.logGroups)[0],
         waf: props.waf && {
           webAcl: props.waf.webAclName,
@@ -148,6 +174,8 @@ export class Monitoring extends Construct {
         },
       }),
     });
+
+    this.dashboardName = dashboard.dashboardName;
 
     for (const q of LOG_QUERIES) {
       const groups = q.containers.map((c) => svc.logGroups[c]).filter((g): g is string => Boolean(g));
@@ -159,6 +187,55 @@ export class Monitoring extends Construct {
       });
     }
   }
+
+  /**
+   * Where the web ACL's alarm lives and whom it notifies. A CLOUDFRONT-scope ACL's metrics exist in us-east-1
+   * only, and an alarm's SNS action must be a topic in the alarm's own region: the alarm goes to us-east-1
+   * and notifies the configured topic if that is in us-east-1, else a us-east-1 copy of the alarm topic
+   * with the same subscriptions.
+   */
+  private wafAlarmRegion(props: MonitoringProps): { topicArn: string; provider?: TerraformProvider } {
+    if (props.waf?.scope !== "CLOUDFRONT" || props.context.region === "us-east-1") {
+      return { topicArn: this.topicArn };
+    }
+    const usEast1 = props.usEast1;
+    if (!usEast1) throw new Error("monitoring: a CLOUDFRONT-scope web ACL needs the us-east-1 provider");
+    const existing = props.existingTopicArn;
+    if (existing?.split(":")[3] === "us-east-1") return { topicArn: existing, provider: usEast1.provider };
+    if (existing && props.subscriptions.length === 0) {
+      throw new Error(
+        `monitoring.subscriptions: expected at least one subscription for the us-east-1 topic the CloudFront web ACL's alarm notifies (an alarm can notify only a topic in its own region, and monitoring.alarmTopicArn is in ${existing.split(":")[3]}), got none`,
+      );
+    }
+    const topic = new AlarmTopic(this, "topic-us-east-1", {
+      context: usEast1.context,
+      subscriptions: props.subscriptions,
+      provider: usEast1.provider,
+    });
+    return { topicArn: topic.arn, provider: usEast1.provider };
+  }
+}
+
+/**
+ * The specs of every target group traffic may be in: specs built for the first group, plus, for every spec
+ * that watches one group only, a copy per other group (`green-<id>`). Specs that already cover every group
+ * (a sum over them) and specs of no group exist once.
+ */
+function followTraffic(build: (targetGroup: string) => AlarmSpec[], targetGroups: string[]): AlarmSpec[] {
+  const [first, ...others] = targetGroups;
+  const covers = (s: AlarmSpec) =>
+    targetGroups.every((g) => metricsOf(s).some((m) => m.dimensions.TargetGroup === g));
+  const specs = build(first);
+  const copies = others.flatMap((tg, i) =>
+    build(tg)
+      .filter((s) => usesTargetGroup(s) && !covers(s))
+      .map((s) => ({
+        ...s,
+        id: `${i === 0 ? "green" : `group${i + 1}`}-${s.id}`,
+        description: `${s.description} (${i === 0 ? "green" : `group ${i + 1}`} target group)`,
+      })),
+  );
+  return [...specs, ...copies];
 }
 
 function metricAlarm(
@@ -167,8 +244,10 @@ function metricAlarm(
   name: string,
   alarmActions: string[],
   okActions: string[],
+  provider?: TerraformProvider,
 ) {
   return new CloudwatchMetricAlarm(scope, `alarm-${name}`, {
+    provider,
     alarmName: name,
     alarmDescription: spec.description,
     comparisonOperator: spec.comparison,
@@ -189,7 +268,10 @@ function singleMetric(m: MetricSpec) {
     metricName: m.metricName,
     dimensions: m.dimensions,
     period: m.periodSeconds,
-    ...(percentile ? { extendedStatistic: m.stat } : { statistic: m.stat }),
+    // A percentile over a handful of requests says little: one slow request in a quiet minute must not page.
+    ...(percentile
+      ? { extendedStatistic: m.stat, evaluateLowSampleCountPercentiles: "ignore" }
+      : { statistic: m.stat }),
   };
 }
 

@@ -22,10 +22,16 @@ export interface BlueGreenDeploymentProps {
   /** A predefined configuration name, or a custom canary/linear shift. */
   readonly trafficShift: TrafficShift;
   readonly terminationWaitMinutes: number;
-  /** Alarms that stop and roll back a deployment (monitoring's rollback list). */
-  readonly rollbackAlarmNames: string[];
+  /** Alarms that stop and roll back a deployment: monitoring's rollback alarms, by their attributes. */
+  readonly rollbackAlarms: readonly RollbackAlarm[];
   /** Task and execution roles the new task set runs with. */
   readonly taskRoleArns: string[];
+}
+
+/** A rollback alarm as its resource's attributes (`alarm_name`, `arn`), so the group is created after it. */
+export interface RollbackAlarm {
+  readonly alarmName: string;
+  readonly arn: string;
 }
 
 /**
@@ -34,6 +40,7 @@ export interface BlueGreenDeploymentProps {
  */
 export class BlueGreenDeployment extends Construct {
   readonly applicationName: string;
+  readonly applicationArn: string;
   readonly deploymentGroupName: string;
   readonly deploymentGroupArn: string;
   readonly deploymentConfigName: string;
@@ -41,17 +48,12 @@ export class BlueGreenDeployment extends Construct {
   constructor(scope: Construct, id: string, props: BlueGreenDeploymentProps) {
     super(scope, id);
     const ctx = props.context;
-    this.applicationName = ctx.naming.name("generic", props.name);
-    this.deploymentGroupName = ctx.naming.name("generic", props.name, "blue-green");
-    this.deploymentGroupArn = arn(
-      ctx,
-      "codedeploy",
-      `deploymentgroup:${this.applicationName}/${this.deploymentGroupName}`,
-    );
     const app = new CodedeployApp(this, "application", {
-      name: this.applicationName,
+      name: ctx.naming.name("generic", props.name),
       computePlatform: "ECS",
     });
+    this.applicationName = app.name;
+    this.applicationArn = app.arn;
 
     const shift = props.trafficShift;
     if (typeof shift === "string") {
@@ -115,7 +117,7 @@ export class BlueGreenDeployment extends Construct {
         {
           sid: "ReadRollbackAlarms",
           actions: ["cloudwatch:DescribeAlarms"],
-          resources: props.rollbackAlarmNames.map((n) => arn(ctx, "cloudwatch", `alarm:${n}`)),
+          resources: props.rollbackAlarms.map((a) => a.arn),
         },
         {
           sid: "PassTaskRoles",
@@ -126,9 +128,9 @@ export class BlueGreenDeployment extends Construct {
       ],
     });
 
-    new CodedeployDeploymentGroup(this, "deployment-group", {
+    const group = new CodedeployDeploymentGroup(this, "deployment-group", {
       appName: app.name,
-      deploymentGroupName: this.deploymentGroupName,
+      deploymentGroupName: ctx.naming.name("generic", props.name, "blue-green"),
       serviceRoleArn: role.arn,
       deploymentConfigName: this.deploymentConfigName,
       deploymentStyle: { deploymentOption: "WITH_TRAFFIC_CONTROL", deploymentType: "BLUE_GREEN" },
@@ -151,7 +153,11 @@ export class BlueGreenDeployment extends Construct {
         enabled: true,
         events: ["DEPLOYMENT_FAILURE", "DEPLOYMENT_STOP_ON_ALARM"],
       },
-      alarmConfiguration: { enabled: true, alarms: props.rollbackAlarmNames },
+      alarmConfiguration: { enabled: true, alarms: props.rollbackAlarms.map((a) => a.alarmName) },
+      // CodeDeploy checks its role's permissions on creation: the inline policy must exist first.
+      dependsOn: role.policy ? [role.policy] : [],
     });
+    this.deploymentGroupName = group.deploymentGroupName;
+    this.deploymentGroupArn = group.arn;
   }
 }

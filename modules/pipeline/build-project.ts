@@ -40,8 +40,9 @@ export class BuildProject extends Construct {
   constructor(scope: Construct, id: string, props: BuildProjectProps) {
     super(scope, id);
     const ctx = props.context;
-    this.name = ctx.naming.name("generic", props.name);
-    this.arn = arn(ctx, "codebuild", `project/${this.name}`);
+    const name = ctx.naming.name("generic", props.name);
+    // Rebuilt, not the project's attribute: the project uses this role, so a reference would be a cycle.
+    const projectArn = arn(ctx, "codebuild", `project/${name}`);
     const logs = new EncryptedLogGroup(this, "logs", {
       context: ctx,
       name: ctx.naming.logGroupName("codebuild", props.name),
@@ -56,7 +57,7 @@ export class BuildProject extends Construct {
       service: "codebuild.amazonaws.com",
       trustConditions: {
         StringEquals: { "aws:SourceAccount": ctx.account },
-        ArnLike: { "aws:SourceArn": this.arn },
+        ArnLike: { "aws:SourceArn": projectArn },
       },
       statements: [
         {
@@ -79,7 +80,7 @@ export class BuildProject extends Construct {
     });
     const image = CODEBUILD_IMAGES[props.architecture];
     this.project = new CodebuildProject(this, "project", {
-      name: this.name,
+      name,
       description: props.description,
       serviceRole: this.role.arn,
       encryptionKey: props.kmsKeyArn,
@@ -105,5 +106,7 @@ export class BuildProject extends Construct {
         s3Logs: { status: "DISABLED" },
       },
     });
+    this.name = this.project.name;
+    this.arn = this.project.arn;
   }
 }

@@ -73,10 +73,9 @@ export function deployStage(
     targetGroups: lb.targetGroups,
     trafficShift: props.blueGreen.trafficShift,
     terminationWaitMinutes: props.blueGreen.terminationWaitMinutes,
-    rollbackAlarmNames: props.rollbackAlarmNames,
+    rollbackAlarms: props.rollbackAlarms,
     taskRoleArns: svc.taskRoleArns,
   });
-  const application = arn(ctx, "codedeploy", `application:${bg.applicationName}`);
   return {
     blueGreen: bg,
     projectArns: [],
@@ -93,7 +92,7 @@ export function deployStage(
           "codedeploy:GetApplicationRevision",
           "codedeploy:RegisterApplicationRevision",
         ],
-        resources: [application],
+        resources: [bg.applicationArn],
       },
       {
         sid: "DeploymentConfig",

@@ -10,7 +10,7 @@ import type { PolicyStatement } from "../../constructs/policy";
 import { SecureBucket } from "../../constructs/secure-bucket";
 import { ServiceRole } from "../../constructs/service-role";
 import { ImageRepositories, type ImageRepository } from "../service/repositories";
-import type { BlueGreenDeployment, TrafficShift } from "./blue-green";
+import type { BlueGreenDeployment, RollbackAlarm, TrafficShift } from "./blue-green";
 import { BUILD_ENV, BUILDSPEC_PATH } from "./build-contract";
 import { BuildProject } from "./build-project";
 import { deployStage } from "./deploy-stage";
@@ -53,9 +53,15 @@ export interface DeliveryPipelineProps {
     readonly testListenerArn?: string;
     readonly targetGroups: readonly { readonly name: string; readonly arn: string }[];
   };
-  readonly rollbackAlarmNames: string[];
+  /** Monitoring's rollback alarms, by their attributes. */
+  readonly rollbackAlarms: readonly RollbackAlarm[];
   /** Approval requests and pipeline notifications go here. */
   readonly topicArn: string;
+  /**
+   * The topic's customer-managed key: the pipeline role publishes the approval request itself, so it needs
+   * the key as well as sns:Publish. @default none (an existing topic: its key policy must admit the role)
+   */
+  readonly topicKeyArn?: string;
   readonly logsKmsKeyArn: string;
 }
 
@@ -81,8 +87,9 @@ export class DeliveryPipeline extends Construct {
     const ctx = props.context;
     const s = props.settings;
     const svc = props.service;
-    this.pipelineName = ctx.naming.name("generic", props.name);
-    const pipelineArn = arn(ctx, "codepipeline", this.pipelineName);
+    const pipelineName = ctx.naming.name("generic", props.name);
+    // Rebuilt, not the pipeline's attribute: the pipeline uses the role whose trust names it (a cycle).
+    const pipelineArn = arn(ctx, "codepipeline", pipelineName);
 
     const key = new KmsKey(this, "key", {
       context: ctx,
@@ -225,9 +232,7 @@ export class DeliveryPipeline extends Construct {
         resources: [build.arn, ...deployAction.projectArns],
       },
       ...deployAction.pipelineStatements,
-      ...(s.manualApproval
-        ? [{ sid: "AnnounceApproval", actions: ["sns:Publish"], resources: [props.topicArn] }]
-        : []),
+      ...(s.manualApproval ? announceApproval(props.topicArn, props.topicKeyArn) : []),
     ];
     const role = new ServiceRole(this, "role", {
       context: ctx,
@@ -301,7 +306,7 @@ export class DeliveryPipeline extends Construct {
       { name: "Deploy", action: [deployAction.action] },
     ];
     const pipeline = new Codepipeline(this, "pipeline", {
-      name: this.pipelineName,
+      name: pipelineName,
       pipelineType: "V2",
       executionMode: s.executionMode,
       roleArn: role.arn,
@@ -318,6 +323,7 @@ export class DeliveryPipeline extends Construct {
       ],
       dependsOn: [role.role],
     });
+    this.pipelineName = pipeline.name;
 
     new CodestarnotificationsNotificationRule(this, "notifications", {
       name: fitName(ctx.naming.name("generic", props.name, "pipeline"), 64),
@@ -331,4 +337,20 @@ export class DeliveryPipeline extends Construct {
       target: [{ address: props.topicArn, type: "SNS" }],
     });
   }
+}
+
+/** The role that publishes the approval request to the topic also encrypts it with the topic's key. */
+function announceApproval(topicArn: string, topicKeyArn?: string): PolicyStatement[] {
+  return [
+    { sid: "AnnounceApproval", actions: ["sns:Publish"], resources: [topicArn] },
+    ...(topicKeyArn
+      ? [
+          {
+            sid: "EncryptForTopic",
+            actions: ["kms:GenerateDataKey", "kms:Decrypt"],
+            resources: [topicKeyArn],
+          },
+        ]
+      : []),
+  ];
 }

@@ -19,7 +19,6 @@ export class ServiceCluster extends Construct {
 
   constructor(scope: Construct, id: string, props: ServiceClusterProps) {
     super(scope, id);
-    this.name = props.name;
     this.cluster = new EcsCluster(this, "cluster", {
       name: props.name,
       setting: [{ name: "containerInsights", value: "enhanced" }],
@@ -36,6 +35,8 @@ export class ServiceCluster extends Construct {
           }
         : undefined,
     });
+    // The attribute, not props.name: whatever names the cluster then depends on it.
+    this.name = this.cluster.name;
     this.capacityProviders = new EcsClusterCapacityProviders(this, "capacity-providers", {
       clusterName: this.cluster.name,
       capacityProviders: ["FARGATE", "FARGATE_SPOT"],

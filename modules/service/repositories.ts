@@ -62,7 +62,7 @@ export class ImageRepositories extends Construct {
           ],
         }),
       });
-      this.repositories[name] = { name: `${props.prefix}/${name}`, arn: repo.arn, url: repo.repositoryUrl };
+      this.repositories[name] = { name: repo.name, arn: repo.arn, url: repo.repositoryUrl };
     }
   }
 }

@@ -232,10 +232,9 @@ export class WebService extends Construct {
       ...(codeDeploy || props.deployment?.pipelineOwnsTaskDefinition ? ["task_definition"] : []),
       ...(codeDeploy ? ["load_balancer"] : []),
     ];
-    this.serviceName = naming.name("ecsName");
     const autoscaled = props.autoscaling.enabled;
     this.service = new EcsService(this, "service", {
-      name: this.serviceName,
+      name: naming.name("ecsName"),
       cluster: cluster.cluster.arn,
       taskDefinition: this.taskDefinition.arn,
       desiredCount: props.desiredCount,
@@ -274,6 +273,8 @@ export class WebService extends Construct {
       lifecycle: ignored.length > 0 ? { ignoreChanges: ignored } : undefined,
       dependsOn: [props.loadBalancer.listener, cluster.capacityProviders],
     });
+    // The attribute: alarms, scaling and deployments that name the service then depend on it.
+    this.serviceName = this.service.name;
 
     if (autoscaled) {
       const a = props.autoscaling;

@@ -10,6 +10,8 @@ import {
   type Simulation,
 } from "@cloud-copilot/iam-simulate";
 
+export { resolverFor, resolveText, stackSubstitutions } from "./stack-values";
+
 /** A policy document, as the JSON string found in the synthesized stack or already parsed. */
 export type PolicyInput = string | object;
 
@@ -219,4 +221,23 @@ export async function simulate(request: SimulationRequest): Promise<Decision> {
     errors: [],
   };
   return runUnsafeSimulation({ ...simulation, resourcePolicy: named }, { simulationMode: "Strict" });
+}
+
+export interface KeyUseRequest extends Omit<SimulationRequest, "resourcePolicy"> {
+  /** The KMS key's policy. */
+  readonly keyPolicy: PolicyInput;
+}
+
+/**
+ * Evaluates a request on a KMS key holding the identity policies and the key policy together, by KMS's
+ * rules (which iam-simulate applies to kms actions; iam-support.test.ts holds it to them): the key policy is
+ * required. The principal is allowed when the key policy names it directly, or when the key policy
+ * delegates to its account (`arn:…:iam::<account>:root`) and an identity policy allows the request; an
+ * identity policy alone never opens a key, and an explicit Deny in either wins.
+ */
+export function simulateKeyUse(request: KeyUseRequest): Promise<Decision> {
+  const { keyPolicy, ...rest } = request;
+  if (!request.action.toLowerCase().startsWith("kms:"))
+    throw new Error(`simulateKeyUse: ${request.action} is no kms action`);
+  return simulate({ ...rest, resourcePolicy: keyPolicy });
 }
