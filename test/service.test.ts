@@ -1,4 +1,5 @@
 import { APP, NODE, SHARED_SOCKET_DIR, WEB, WEB_ENV } from "../docker/contract";
+import { EXEC_AGENT_PATHS } from "../modules/service/exec-mounts";
 import {
   loadConfig,
   policyOf,
@@ -70,7 +71,9 @@ describe.each(["dev", "prod"])("the %s service", (env) => {
     (c) => {
       const def = container(c.name);
       const writable = def.mountPoints.filter((m: any) => !m.readOnly).map((m: any) => m.containerPath);
-      expect(writable.sort()).toEqual([...c.writablePaths].sort());
+      // Plus ECS Exec's agent paths when exec is on (test/service-exec.test.ts).
+      const exec = svc.execEnabled ? Object.values(EXEC_AGENT_PATHS) : [];
+      expect(writable.sort()).toEqual([...c.writablePaths, ...exec].sort());
       const volumes = task.volume.map((v: any) => v.name);
       for (const m of def.mountPoints) expect(volumes).toContain(m.sourceVolume);
     },

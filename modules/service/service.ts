@@ -11,6 +11,7 @@ import type { PolicyStatement } from "../../constructs/policy";
 import { ServiceAutoscaling } from "./autoscaling";
 import { ServiceCluster } from "./cluster";
 import { type ContainerMount, type ContainerSpec, containerDefinition } from "./container-definition";
+import { execMounts } from "./exec-mounts";
 import { ImageRepositories, type ImageRepository } from "./repositories";
 import { TaskRoles } from "./task-roles";
 
@@ -163,7 +164,9 @@ export class WebService extends Construct {
     this.clusterName = cluster.name;
     this.clusterArn = cluster.cluster.arn;
 
-    const volumes = [...new Set(props.containers.flatMap((c) => c.mounts.map((m) => m.volume)))].sort();
+    // ECS Exec's agent needs writable paths in every container it can enter (the roots are read-only).
+    const mountsOf = (c: ServiceContainer) => [...c.mounts, ...(props.execEnabled ? execMounts(c.name) : [])];
+    const volumes = [...new Set(props.containers.flatMap((c) => mountsOf(c).map((m) => m.volume)))].sort();
     const definitions = props.containers.map((c) =>
       containerDefinition({
         name: c.name,
@@ -171,7 +174,7 @@ export class WebService extends Construct {
         port: c.port,
         healthCheckCommand: c.healthCheckCommand,
         user: c.user,
-        mounts: c.mounts,
+        mounts: mountsOf(c),
         logGroup: containerLogs[c.name].name,
         region: ctx.region,
         stopTimeoutSeconds: props.stopTimeoutSeconds,
