@@ -132,6 +132,21 @@ export const APP: ContainerContract = {
     "request (worker-reload-mercy 25 s), then uwsgi exits. ECS stops web first, so no new requests arrive.",
 };
 
+/**
+ * An ECS health check that asks `http://127.0.0.1:<port><path>` with the image's `node` (18 or later: global
+ * fetch), 3 s timeout, healthy on a 2xx. What the single-container path runs unless config gives the image's
+ * own command (`service.single.healthCheckCommand`).
+ */
+export function nodeHealthCheckCommand(port: number, path: string): string[] {
+  return [
+    "CMD",
+    "node",
+    "-e",
+    `fetch(${JSON.stringify(`http://127.0.0.1:${port}${path}`).replace(/"/g, "'")},{signal:AbortSignal.timeout(3000)})` +
+      ".then(r=>process.exit(r.ok?0:1),()=>process.exit(1))",
+  ];
+}
+
 export const NODE: ContainerContract = {
   name: "node",
   port: 3000,

@@ -1,5 +1,13 @@
 import type { EnvironmentConfig } from "../config/load";
-import { APP, type ContainerContract, NODE, TASK_VOLUMES, WEB, WEB_ENV } from "../docker/contract";
+import {
+  APP,
+  type ContainerContract,
+  NODE,
+  nodeHealthCheckCommand,
+  TASK_VOLUMES,
+  WEB,
+  WEB_ENV,
+} from "../docker/contract";
 import type { ServiceContainer } from "../modules/service/service";
 
 /** A contract container's task volumes, as the images under docker/ declare them. */
@@ -32,6 +40,10 @@ export function serviceContainers(config: EnvironmentConfig): ServiceContainer[]
       {
         ...fromContract(NODE),
         port: s.single.port,
+        // The image's own check when config names one, else node asking the configured port and path.
+        healthCheckCommand: s.single.healthCheckCommand
+          ? [...s.single.healthCheckCommand]
+          : nodeHealthCheckCommand(s.single.port, s.single.healthPath),
         image: s.images.single,
         mounts: [],
         environment: { ...s.environment, PORT: String(s.single.port) },

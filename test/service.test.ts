@@ -1,4 +1,4 @@
-import { APP, NODE, SHARED_SOCKET_DIR, WEB, WEB_ENV } from "../docker/contract";
+import { APP, NODE, nodeHealthCheckCommand, SHARED_SOCKET_DIR, WEB, WEB_ENV } from "../docker/contract";
 import { EXEC_AGENT_PATHS } from "../modules/service/exec-mounts";
 import {
   loadConfig,
@@ -370,7 +370,7 @@ describe("the single-container service (fixture: minimal)", () => {
       readonlyRootFilesystem: true,
     });
     expect(containers[0].environment).toEqual([{ name: "PORT", value: "8000" }]);
-    expect(containers[0].healthCheck.command).toEqual(NODE.healthCheckCommand);
+    expect(containers[0].healthCheck.command).toEqual(nodeHealthCheckCommand(8000, "/health"));
     expect(resourcesOf(json, "aws_ecr_repository").filter(([n]) => n.startsWith("service-"))).toEqual([]);
     const [[, tg]] = resourcesOf(json, "aws_lb_target_group").filter(([n]) => n.includes("target-group_"));
     expect(tg.port).toBe(8000);

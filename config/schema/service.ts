@@ -63,6 +63,18 @@ const single = z.strictObject({
     .string()
     .regex(/^\/[\w./-]*$/, { message: "expected an absolute URL path" })
     .default(NODE.healthPath ?? "/health"),
+  /**
+   * The container's ECS health check, for an image that brings its own (`["CMD", ...]` or
+   * `["CMD-SHELL", "..."]`). @default a `node` request to `http://127.0.0.1:<port><healthPath>` (docker/node;
+   * any image with Node 18 or later)
+   */
+  healthCheckCommand: z
+    .array(z.string().min(1))
+    .min(2, { message: 'expected ["CMD", program, ...arguments] or ["CMD-SHELL", "command"]' })
+    .refine((c) => c[0] === "CMD" || (c[0] === "CMD-SHELL" && c.length === 2), {
+      message: 'expected ["CMD", program, ...arguments] or ["CMD-SHELL", "command"]',
+    })
+    .optional(),
 });
 
 const autoscaling = z.strictObject({
