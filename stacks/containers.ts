@@ -47,7 +47,7 @@ export function serviceContainers(config: EnvironmentConfig): ServiceContainer[]
         image: s.images.single,
         mounts: [],
         environment: { ...s.environment, PORT: String(s.single.port) },
-        secrets: s.secrets,
+        secrets: secretArns(config),
       },
     ];
   }
@@ -59,7 +59,19 @@ export function serviceContainers(config: EnvironmentConfig): ServiceContainer[]
       // nginx trusts X-Forwarded-For only from the VPC (the ALB's addresses).
       environment: { [WEB_ENV.vpcCidr]: config.network.cidr },
     },
-    { ...fromContract(APP), image: s.images.app, environment: s.environment, secrets: s.secrets },
+    { ...fromContract(APP), image: s.images.app, environment: s.environment, secrets: secretArns(config) },
+  ];
+}
+
+/** The app's secrets as ECS takes them: name → ARN. */
+function secretArns(config: EnvironmentConfig): Record<string, string> {
+  return Object.fromEntries(Object.entries(config.service.secrets).map(([name, s]) => [name, s.arn]));
+}
+
+/** The customer managed keys the service's secrets are encrypted with, each once: what the task may decrypt. */
+export function secretKeyArns(config: EnvironmentConfig): string[] {
+  return [
+    ...new Set(Object.values(config.service.secrets).flatMap((s) => (s.kmsKeyArn ? [s.kmsKeyArn] : []))),
   ];
 }
 

@@ -112,7 +112,7 @@ describe.each(["dev", "prod"])("the %s service", (env) => {
       Object.entries(svc.environment).map(([name, value]) => ({ name, value })),
     );
     expect(app.secrets).toEqual(
-      Object.entries(svc.secrets).map(([name, valueFrom]) => ({ name, valueFrom })),
+      Object.entries(svc.secrets).map(([name, { arn }]) => ({ name, valueFrom: arn })),
     );
     expect(container(WEB.name).secrets).toEqual([]);
   });
@@ -274,7 +274,7 @@ describe.each(["dev", "prod"])("the %s service", (env) => {
       `arn:aws:logs:eu-west-1:${config.account}:log-group:/fws/${env}/site/web:log-stream:*`,
       `arn:aws:logs:eu-west-1:${config.account}:log-group:/fws/${env}/site/app:log-stream:*`,
     ]);
-    const secrets = Object.values(svc.secrets);
+    const secrets = Object.values(svc.secrets).map((s) => s.arn);
     if (secrets.length > 0)
       expect(bySid.ReadSecrets.Resource).toEqual(secrets.length === 1 ? secrets[0] : secrets);
     else expect(bySid.ReadSecrets).toBeUndefined();
