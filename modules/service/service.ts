@@ -10,6 +10,13 @@ import { EncryptedLogGroup } from "../../constructs/log-group";
 import type { PolicyStatement } from "../../constructs/policy";
 import { ServiceAutoscaling } from "./autoscaling";
 import { ServiceCluster } from "./cluster";
+import {
+  CARRIED_BY_DEPLOYMENT,
+  type DeploySettings,
+  deployTags,
+  execPostcondition,
+  FIXED_UNDER_CODE_DEPLOY,
+} from "./code-deploy-fields";
 import { type ContainerMount, type ContainerSpec, containerDefinition } from "./container-definition";
 import { execMounts } from "./exec-mounts";
 import { ImageRepositories, type ImageRepository } from "./repositories";
@@ -183,6 +190,26 @@ export class WebService extends Construct {
         secrets: c.secrets,
       }),
     );
+    const controller = props.deployment?.controller ?? "ECS";
+    const codeDeploy = controller === "CODE_DEPLOY";
+    const group = new SecurityGroup(this, "security-group", {
+      name: naming.name("securityGroupName", "tasks"),
+      description: `${props.name} tasks: the web port from the load balancer only`,
+      vpcId: props.vpcId,
+      revokeRulesOnDelete: true,
+    });
+    const deploy: DeploySettings = {
+      subnetIds: props.subnetIds,
+      securityGroupIds: [group.id],
+      assignPublicIp: false,
+      platformVersion: "LATEST",
+      capacityProviderStrategy: [
+        { provider: "FARGATE", weight: props.capacity.fargateWeight, base: props.capacity.fargateBase },
+        ...(props.capacity.fargateSpotWeight > 0
+          ? [{ provider: "FARGATE_SPOT", weight: props.capacity.fargateSpotWeight }]
+          : []),
+      ],
+    };
     this.taskFamily = naming.name("ecsName");
     this.taskDefinition = new EcsTaskDefinition(this, "task-definition", {
       family: this.taskFamily,
@@ -195,14 +222,10 @@ export class WebService extends Construct {
       taskRoleArn: this.roles.taskRole.arn,
       containerDefinitions: JSON.stringify(definitions),
       volume: volumes.map((name) => ({ name })),
+      // Under CodeDeploy the template carries what the next deployment's AppSpec must set (code-deploy-fields.ts).
+      tags: codeDeploy ? deployTags(deploy) : undefined,
     });
 
-    const group = new SecurityGroup(this, "security-group", {
-      name: naming.name("securityGroupName", "tasks"),
-      description: `${props.name} tasks: the web port from the load balancer only`,
-      vpcId: props.vpcId,
-      revokeRulesOnDelete: true,
-    });
     this.securityGroupId = group.id;
     new VpcSecurityGroupIngressRule(this, "from-load-balancer", {
       securityGroupId: group.id,
@@ -223,17 +246,15 @@ export class WebService extends Construct {
       });
     }
 
-    const controller = props.deployment?.controller ?? "ECS";
-    const codeDeploy = controller === "CODE_DEPLOY";
     this.controller = controller;
     this.front = { name: front.name, port: front.port };
     this.taskRoleArns = [this.roles.executionRole.arn, this.roles.taskRole.arn];
     // With autoscaling, Application Auto Scaling owns the count; with a pipeline, the running revision is the
-    // pipeline's; with CodeDeploy, task sets and their target groups are CodeDeploy's. No plan may undo them.
+    // pipeline's; with CodeDeploy, what UpdateService refuses is the deployment's (code-deploy-fields.ts).
     const ignored = [
       ...(props.autoscaling.enabled || codeDeploy ? ["desired_count"] : []),
-      ...(codeDeploy || props.deployment?.pipelineOwnsTaskDefinition ? ["task_definition"] : []),
-      ...(codeDeploy ? ["load_balancer"] : []),
+      ...(props.deployment?.pipelineOwnsTaskDefinition && !codeDeploy ? ["task_definition"] : []),
+      ...(codeDeploy ? [...CARRIED_BY_DEPLOYMENT, ...FIXED_UNDER_CODE_DEPLOY] : []),
     ];
     this.serviceName = naming.name("ecsName");
     const autoscaled = props.autoscaling.enabled;
@@ -242,18 +263,17 @@ export class WebService extends Construct {
       cluster: cluster.cluster.arn,
       taskDefinition: this.taskDefinition.arn,
       desiredCount: props.desiredCount,
-      capacityProviderStrategy: [
-        {
-          capacityProvider: "FARGATE",
-          weight: props.capacity.fargateWeight,
-          base: props.capacity.fargateBase,
-        },
-        ...(props.capacity.fargateSpotWeight > 0
-          ? [{ capacityProvider: "FARGATE_SPOT", weight: props.capacity.fargateSpotWeight }]
-          : []),
-      ],
-      platformVersion: "LATEST",
-      networkConfiguration: { subnets: props.subnetIds, securityGroups: [group.id], assignPublicIp: false },
+      capacityProviderStrategy: deploy.capacityProviderStrategy.map((s) => ({
+        capacityProvider: s.provider,
+        weight: s.weight,
+        base: s.base,
+      })),
+      platformVersion: deploy.platformVersion,
+      networkConfiguration: {
+        subnets: deploy.subnetIds,
+        securityGroups: deploy.securityGroupIds,
+        assignPublicIp: deploy.assignPublicIp,
+      },
       loadBalancer: [
         {
           targetGroupArn: props.loadBalancer.targetGroupArn,
@@ -274,7 +294,13 @@ export class WebService extends Construct {
       propagateTags: "SERVICE",
       waitForSteadyState: false,
       // With autoscaling, Application Auto Scaling owns the count; a plan must not reset it.
-      lifecycle: ignored.length > 0 ? { ignoreChanges: ignored } : undefined,
+      lifecycle:
+        ignored.length > 0
+          ? {
+              ignoreChanges: ignored,
+              postcondition: codeDeploy ? execPostcondition(props.execEnabled) : undefined,
+            }
+          : undefined,
       dependsOn: [props.loadBalancer.listener, cluster.capacityProviders],
     });
 
