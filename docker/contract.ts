@@ -50,6 +50,19 @@ export const WEB_ENV = {
   vpcCidr: "VPC_CIDR",
 } as const;
 
+/**
+ * How many proxies append to X-Forwarded-For in front of the container: the ALB alone (1), or CloudFront and
+ * then the ALB (2). The client is the entry that many from the right: CloudFront appends the viewer, the ALB
+ * then the address that connected to it (a CloudFront edge, or its VPC origin interface). web's entrypoint and
+ * the Node server read it; both default to 1.
+ */
+export const FORWARDED_HOPS_ENV = "FORWARDED_HOPS";
+
+/** FORWARDED_HOPS for a service with CloudFront in front of its load balancer, or not. */
+export function forwardedHops(cloudfrontInFront: boolean): 1 | 2 {
+  return cloudfrontInFront ? 2 : 1;
+}
+
 /** Environment variables uwsgi.ini reads, with the defaults the app image sets (ENV). */
 export const APP_ENV = {
   processes: "APP_PROCESSES",

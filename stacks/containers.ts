@@ -1,7 +1,10 @@
 import type { EnvironmentConfig } from "../config/load";
+import { CLOUDFRONT_MODES } from "../config/schema/edge";
 import {
   APP,
   type ContainerContract,
+  FORWARDED_HOPS_ENV,
+  forwardedHops,
   NODE,
   nodeHealthCheckCommand,
   TASK_VOLUMES,
@@ -35,6 +38,8 @@ function fromContract(c: ContainerContract): Omit<ServiceContainer, "image"> {
  */
 export function serviceContainers(config: EnvironmentConfig): ServiceContainer[] {
   const s = config.service;
+  // Which X-Forwarded-For entry is the client depends on what is in front of the load balancer.
+  const hops = String(forwardedHops(CLOUDFRONT_MODES.includes(config.edge.mode)));
   if (s.containers === "single") {
     return [
       {
@@ -46,7 +51,7 @@ export function serviceContainers(config: EnvironmentConfig): ServiceContainer[]
           : nodeHealthCheckCommand(s.single.port, s.single.healthPath),
         image: s.images.single,
         mounts: [],
-        environment: { ...s.environment, PORT: String(s.single.port) },
+        environment: { ...s.environment, PORT: String(s.single.port), [FORWARDED_HOPS_ENV]: hops },
         secrets: secretArns(config),
       },
     ];
@@ -57,7 +62,7 @@ export function serviceContainers(config: EnvironmentConfig): ServiceContainer[]
       image: s.images.web,
       dependsOn: [{ containerName: APP.name, condition: "HEALTHY" }],
       // nginx trusts X-Forwarded-For only from the VPC (the ALB's addresses).
-      environment: { [WEB_ENV.vpcCidr]: config.network.cidr },
+      environment: { [WEB_ENV.vpcCidr]: config.network.cidr, [FORWARDED_HOPS_ENV]: hops },
     },
     { ...fromContract(APP), image: s.images.app, environment: s.environment, secrets: secretArns(config) },
   ];

@@ -1,4 +1,14 @@
-import { APP, NODE, nodeHealthCheckCommand, SHARED_SOCKET_DIR, WEB, WEB_ENV } from "../docker/contract";
+import { CLOUDFRONT_MODES } from "../config/schema/edge";
+import {
+  APP,
+  FORWARDED_HOPS_ENV,
+  forwardedHops,
+  NODE,
+  nodeHealthCheckCommand,
+  SHARED_SOCKET_DIR,
+  WEB,
+  WEB_ENV,
+} from "../docker/contract";
 import { EXEC_AGENT_PATHS } from "../modules/service/exec-mounts";
 import {
   loadConfig,
@@ -92,7 +102,12 @@ describe.each(["dev", "prod"])("the %s service", (env) => {
   });
 
   it("tells nginx the VPC range, the only peers whose X-Forwarded-For it believes", () => {
-    expect(container(WEB.name).environment).toEqual([{ name: WEB_ENV.vpcCidr, value: config.network.cidr }]);
+    // And which X-Forwarded-For entry is the client: CloudFront's with CloudFront in front (client-address.test.ts).
+    const hops = String(forwardedHops(CLOUDFRONT_MODES.includes(config.edge.mode)));
+    expect(container(WEB.name).environment).toEqual([
+      { name: FORWARDED_HOPS_ENV, value: hops },
+      { name: WEB_ENV.vpcCidr, value: config.network.cidr },
+    ]);
   });
 
   it.each([WEB, APP])("sends $name's logs through awslogs to its own encrypted log group", (c) => {
@@ -370,7 +385,10 @@ describe("the single-container service (fixture: minimal)", () => {
       portMappings: [expect.objectContaining({ containerPort: 8000 })],
       readonlyRootFilesystem: true,
     });
-    expect(containers[0].environment).toEqual([{ name: "PORT", value: "8000" }]);
+    expect(containers[0].environment).toEqual([
+      { name: FORWARDED_HOPS_ENV, value: "1" },
+      { name: "PORT", value: "8000" },
+    ]);
     expect(containers[0].healthCheck.command).toEqual(nodeHealthCheckCommand(8000, "/health"));
     expect(resourcesOf(json, "aws_ecr_repository").filter(([n]) => n.startsWith("service-"))).toEqual([]);
     const [[, tg]] = resourcesOf(json, "aws_lb_target_group").filter(([n]) => n.includes("target-group_"));
