@@ -13,7 +13,7 @@
 # rolling or blueGreen; CONTAINER_NAME and CONTAINER_PORT, the load balancer's target (blueGreen only).
 # Exit codes: 64 usage or environment, 65 images that do not fit the template, 1 aws failed.
 #
-# JSON is handled by node: the build runs it already (npm ci, jest), so the script needs nothing more on
+# JSON is handled by node: CodeBuild's amazonlinux images carry it, so the script needs nothing more on
 # CodeBuild's image or a developer's machine, and JSON.parse/stringify carry every other value of the template over unchanged.
 set -euo pipefail
 shopt -s inherit_errexit
