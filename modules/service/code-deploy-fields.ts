@@ -43,6 +43,26 @@ export interface DeploySettings {
   readonly capacityProviderStrategy: readonly { provider: string; weight: number; base?: number }[];
 }
 
+/** Where and how the tasks run: private subnets, the tasks' group, no public IP, the capacity weights. */
+export function deploySettings(
+  subnetIds: string[],
+  securityGroupId: string,
+  capacity: { fargateWeight: number; fargateSpotWeight: number; fargateBase: number },
+): DeploySettings {
+  return {
+    subnetIds,
+    securityGroupIds: [securityGroupId],
+    assignPublicIp: false,
+    platformVersion: "LATEST",
+    capacityProviderStrategy: [
+      { provider: "FARGATE", weight: capacity.fargateWeight, base: capacity.fargateBase },
+      ...(capacity.fargateSpotWeight > 0
+        ? [{ provider: "FARGATE_SPOT", weight: capacity.fargateSpotWeight }]
+        : []),
+    ],
+  };
+}
+
 /** The template's tags that carry `settings` to the AppSpec (Terraform joins the ids at apply). */
 export function deployTags(settings: DeploySettings): Record<string, string> {
   const join = (ids: string[]) => Fn.join(" ", ids);

@@ -12,7 +12,7 @@ import { ServiceAutoscaling } from "./autoscaling";
 import { ServiceCluster } from "./cluster";
 import {
   CARRIED_BY_DEPLOYMENT,
-  type DeploySettings,
+  deploySettings,
   deployTags,
   execPostcondition,
   FIXED_UNDER_CODE_DEPLOY,
@@ -198,18 +198,7 @@ export class WebService extends Construct {
       vpcId: props.vpcId,
       revokeRulesOnDelete: true,
     });
-    const deploy: DeploySettings = {
-      subnetIds: props.subnetIds,
-      securityGroupIds: [group.id],
-      assignPublicIp: false,
-      platformVersion: "LATEST",
-      capacityProviderStrategy: [
-        { provider: "FARGATE", weight: props.capacity.fargateWeight, base: props.capacity.fargateBase },
-        ...(props.capacity.fargateSpotWeight > 0
-          ? [{ provider: "FARGATE_SPOT", weight: props.capacity.fargateSpotWeight }]
-          : []),
-      ],
-    };
+    const deploy = deploySettings(props.subnetIds, group.id, props.capacity);
     this.taskFamily = naming.name("ecsName");
     this.taskDefinition = new EcsTaskDefinition(this, "task-definition", {
       family: this.taskFamily,
