@@ -128,8 +128,19 @@ function environmentChecks(env: z.output<typeof environmentFields>, ctx: z.Refin
       `expected the id of com.amazonaws.global.cloudfront.origin-facing in ${env.region} (not in the built-in table), got nothing`,
     );
   }
+  if (svc.execEnabled && env.network.natGateways === "none") execChecks(env, add);
   if (env.deployment.mode === "blueGreen") blueGreenChecks(env, add);
   if (env.production) productionChecks(env, add);
+}
+
+/** Without NAT, ECS Exec's agent reaches Systems Manager only through the ssmmessages endpoint. */
+function execChecks(env: z.output<typeof environmentFields>, add: AddIssue): void {
+  if (!(env.network.endpoints.interface as readonly string[]).includes("ssmmessages")) {
+    add(
+      ["service", "execEnabled"],
+      'expected network.endpoints.interface to include "ssmmessages" (ECS Exec\'s channel) with natGateways "none", got it without',
+    );
+  }
 }
 
 /** Blue/green needs a pipeline to deploy and a listener whose default action CodeDeploy can shift. */

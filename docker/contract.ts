@@ -50,6 +50,19 @@ export const WEB_ENV = {
   vpcCidr: "VPC_CIDR",
 } as const;
 
+/**
+ * How many proxies append to X-Forwarded-For in front of the container: the ALB alone (1), or CloudFront and
+ * then the ALB (2). The client is the entry that many from the right: CloudFront appends the viewer, the ALB
+ * then the address that connected to it (a CloudFront edge, or its VPC origin interface). web's entrypoint and
+ * the Node server read it; both default to 1.
+ */
+export const FORWARDED_HOPS_ENV = "FORWARDED_HOPS";
+
+/** FORWARDED_HOPS for a service with CloudFront in front of its load balancer, or not. */
+export function forwardedHops(cloudfrontInFront: boolean): 1 | 2 {
+  return cloudfrontInFront ? 2 : 1;
+}
+
 /** Environment variables uwsgi.ini reads, with the defaults the app image sets (ENV). */
 export const APP_ENV = {
   processes: "APP_PROCESSES",
@@ -131,6 +144,21 @@ export const APP: ContainerContract = {
     "STOPSIGNAL SIGTERM; uwsgi.ini maps SIGTERM to gracefully_kill_them_all: workers finish their current " +
     "request (worker-reload-mercy 25 s), then uwsgi exits. ECS stops web first, so no new requests arrive.",
 };
+
+/**
+ * An ECS health check that asks `http://127.0.0.1:<port><path>` with the image's `node` (18 or later: global
+ * fetch), 3 s timeout, healthy on a 2xx. What the single-container path runs unless config gives the image's
+ * own command (`service.single.healthCheckCommand`).
+ */
+export function nodeHealthCheckCommand(port: number, path: string): string[] {
+  return [
+    "CMD",
+    "node",
+    "-e",
+    `fetch(${JSON.stringify(`http://127.0.0.1:${port}${path}`).replace(/"/g, "'")},{signal:AbortSignal.timeout(3000)})` +
+      ".then(r=>process.exit(r.ok?0:1),()=>process.exit(1))",
+  ];
+}
 
 export const NODE: ContainerContract = {
   name: "node",

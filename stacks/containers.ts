@@ -1,5 +1,16 @@
 import type { EnvironmentConfig } from "../config/load";
-import { APP, type ContainerContract, NODE, TASK_VOLUMES, WEB, WEB_ENV } from "../docker/contract";
+import { CLOUDFRONT_MODES } from "../config/schema/edge";
+import {
+  APP,
+  type ContainerContract,
+  FORWARDED_HOPS_ENV,
+  forwardedHops,
+  NODE,
+  nodeHealthCheckCommand,
+  TASK_VOLUMES,
+  WEB,
+  WEB_ENV,
+} from "../docker/contract";
 import type { ServiceContainer } from "../modules/service/service";
 
 /** A contract container's task volumes, as the images under docker/ declare them. */
@@ -27,15 +38,21 @@ function fromContract(c: ContainerContract): Omit<ServiceContainer, "image"> {
  */
 export function serviceContainers(config: EnvironmentConfig): ServiceContainer[] {
   const s = config.service;
+  // Which X-Forwarded-For entry is the client depends on what is in front of the load balancer.
+  const hops = String(forwardedHops(CLOUDFRONT_MODES.includes(config.edge.mode)));
   if (s.containers === "single") {
     return [
       {
         ...fromContract(NODE),
         port: s.single.port,
+        // The image's own check when config names one, else node asking the configured port and path.
+        healthCheckCommand: s.single.healthCheckCommand
+          ? [...s.single.healthCheckCommand]
+          : nodeHealthCheckCommand(s.single.port, s.single.healthPath),
         image: s.images.single,
         mounts: [],
-        environment: { ...s.environment, PORT: String(s.single.port) },
-        secrets: s.secrets,
+        environment: { ...s.environment, PORT: String(s.single.port), [FORWARDED_HOPS_ENV]: hops },
+        secrets: secretArns(config),
       },
     ];
   }
@@ -45,9 +62,21 @@ export function serviceContainers(config: EnvironmentConfig): ServiceContainer[]
       image: s.images.web,
       dependsOn: [{ containerName: APP.name, condition: "HEALTHY" }],
       // nginx trusts X-Forwarded-For only from the VPC (the ALB's addresses).
-      environment: { [WEB_ENV.vpcCidr]: config.network.cidr },
+      environment: { [WEB_ENV.vpcCidr]: config.network.cidr, [FORWARDED_HOPS_ENV]: hops },
     },
-    { ...fromContract(APP), image: s.images.app, environment: s.environment, secrets: s.secrets },
+    { ...fromContract(APP), image: s.images.app, environment: s.environment, secrets: secretArns(config) },
+  ];
+}
+
+/** The app's secrets as ECS takes them: name → ARN. */
+function secretArns(config: EnvironmentConfig): Record<string, string> {
+  return Object.fromEntries(Object.entries(config.service.secrets).map(([name, s]) => [name, s.arn]));
+}
+
+/** The customer managed keys the service's secrets are encrypted with, each once: what the task may decrypt. */
+export function secretKeyArns(config: EnvironmentConfig): string[] {
+  return [
+    ...new Set(Object.values(config.service.secrets).flatMap((s) => (s.kmsKeyArn ? [s.kmsKeyArn] : []))),
   ];
 }
 

@@ -14,7 +14,7 @@ import { Monitoring } from "../modules/monitoring/monitoring";
 import { Network } from "../modules/network/network";
 import { DeliveryPipeline } from "../modules/pipeline/pipeline";
 import { WebService } from "../modules/service/service";
-import { frontHealthPath, serviceContainers } from "./containers";
+import { frontHealthPath, secretKeyArns, serviceContainers } from "./containers";
 import { configureBackend, environmentProviders } from "./providers";
 
 /**
@@ -178,7 +178,7 @@ export class EnvironmentStack extends TerraformStack {
       stopTimeoutSeconds: svc.stopTimeoutSeconds,
       capacity: svc.capacity,
       autoscaling: svc.autoscaling,
-      secretsKmsKeyArns: svc.secretsKmsKeyArns,
+      secretsKmsKeyArns: secretKeyArns({ ...config, service: svc }),
       taskStatements: svc.taskRoleStatements,
       execEnabled: svc.execEnabled,
       deployment: {

@@ -1,4 +1,15 @@
-import { APP, NODE, SHARED_SOCKET_DIR, WEB, WEB_ENV } from "../docker/contract";
+import { CLOUDFRONT_MODES } from "../config/schema/edge";
+import {
+  APP,
+  FORWARDED_HOPS_ENV,
+  forwardedHops,
+  NODE,
+  nodeHealthCheckCommand,
+  SHARED_SOCKET_DIR,
+  WEB,
+  WEB_ENV,
+} from "../docker/contract";
+import { EXEC_AGENT_PATHS } from "../modules/service/exec-mounts";
 import { resolveText, stackSubstitutions } from "./support/iam";
 import {
   loadConfig,
@@ -74,7 +85,9 @@ describe.each(["dev", "prod"])("the %s service", (env) => {
     (c) => {
       const def = container(c.name);
       const writable = def.mountPoints.filter((m: any) => !m.readOnly).map((m: any) => m.containerPath);
-      expect(writable.sort()).toEqual([...c.writablePaths].sort());
+      // Plus ECS Exec's agent paths when exec is on (test/service-exec.test.ts).
+      const exec = svc.execEnabled ? Object.values(EXEC_AGENT_PATHS) : [];
+      expect(writable.sort()).toEqual([...c.writablePaths, ...exec].sort());
       const volumes = task.volume.map((v: any) => v.name);
       for (const m of def.mountPoints) expect(volumes).toContain(m.sourceVolume);
     },
@@ -93,7 +106,12 @@ describe.each(["dev", "prod"])("the %s service", (env) => {
   });
 
   it("tells nginx the VPC range, the only peers whose X-Forwarded-For it believes", () => {
-    expect(container(WEB.name).environment).toEqual([{ name: WEB_ENV.vpcCidr, value: config.network.cidr }]);
+    // And which X-Forwarded-For entry is the client: CloudFront's with CloudFront in front (client-address.test.ts).
+    const hops = String(forwardedHops(CLOUDFRONT_MODES.includes(config.edge.mode)));
+    expect(container(WEB.name).environment).toEqual([
+      { name: FORWARDED_HOPS_ENV, value: hops },
+      { name: WEB_ENV.vpcCidr, value: config.network.cidr },
+    ]);
   });
 
   it.each([WEB, APP])("sends $name's logs through awslogs to its own encrypted log group", (c) => {
@@ -113,7 +131,7 @@ describe.each(["dev", "prod"])("the %s service", (env) => {
       Object.entries(svc.environment).map(([name, value]) => ({ name, value })),
     );
     expect(app.secrets).toEqual(
-      Object.entries(svc.secrets).map(([name, valueFrom]) => ({ name, valueFrom })),
+      Object.entries(svc.secrets).map(([name, { arn }]) => ({ name, valueFrom: arn })),
     );
     expect(container(WEB.name).secrets).toEqual([]);
   });
@@ -158,9 +176,10 @@ describe.each(["dev", "prod"])("the %s service", (env) => {
       expect(service.deployment_controller).toEqual({ type: "CODE_DEPLOY" });
       expect(service.deployment_circuit_breaker).toBeUndefined();
       expect(service.alarms).toBeUndefined();
-      expect(service.lifecycle).toEqual({
-        ignore_changes: ["desired_count", "task_definition", "load_balancer"],
-      });
+      // And what UpdateService refuses under CODE_DEPLOY (test/service-code-deploy.test.ts).
+      expect(service.lifecycle.ignore_changes).toEqual(
+        expect.arrayContaining(["desired_count", "task_definition", "load_balancer"]),
+      );
     }
   });
 
@@ -275,7 +294,7 @@ describe.each(["dev", "prod"])("the %s service", (env) => {
       `arn:aws:logs:eu-west-1:${config.account}:log-group:/fws/${env}/site/web:log-stream:*`,
       `arn:aws:logs:eu-west-1:${config.account}:log-group:/fws/${env}/site/app:log-stream:*`,
     ]);
-    const secrets = Object.values(svc.secrets);
+    const secrets = Object.values(svc.secrets).map((s) => s.arn);
     if (secrets.length > 0)
       expect(bySid.ReadSecrets.Resource).toEqual(secrets.length === 1 ? secrets[0] : secrets);
     else expect(bySid.ReadSecrets).toBeUndefined();
@@ -377,8 +396,11 @@ describe("the single-container service (fixture: minimal)", () => {
       portMappings: [expect.objectContaining({ containerPort: 8000 })],
       readonlyRootFilesystem: true,
     });
-    expect(containers[0].environment).toEqual([{ name: "PORT", value: "8000" }]);
-    expect(containers[0].healthCheck.command).toEqual(NODE.healthCheckCommand);
+    expect(containers[0].environment).toEqual([
+      { name: FORWARDED_HOPS_ENV, value: "1" },
+      { name: "PORT", value: "8000" },
+    ]);
+    expect(containers[0].healthCheck.command).toEqual(nodeHealthCheckCommand(8000, "/health"));
     expect(resourcesOf(json, "aws_ecr_repository").filter(([n]) => n.startsWith("service-"))).toEqual([]);
     const [[, tg]] = resourcesOf(json, "aws_lb_target_group").filter(([n]) => n.includes("target-group_"));
     expect(tg.port).toBe(8000);

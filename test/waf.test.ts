@@ -245,8 +245,11 @@ describe("WAF web ACLs for both scopes", () => {
       expect(crs.statement.managed_rule_group_statement.rule_action_override).toEqual([
         { name: "SizeRestrictions_BODY", action_to_use: { count: {} } },
       ]);
+      // The ALB's ACL takes the defaults, which count the body size rule too (test/waf-body-limit.test.ts).
       const [albCrs] = rulesOf(json, "alb-waf").filter((r) => r.name === "AWSManagedRulesCommonRuleSet");
-      expect(albCrs.statement.managed_rule_group_statement.rule_action_override).toBeUndefined();
+      expect(albCrs.statement.managed_rule_group_statement.rule_action_override).toEqual([
+        { name: "SizeRestrictions_BODY", action_to_use: { count: {} } },
+      ]);
     });
 
     it("runs Bot Control at the configured inspection level", () => {
@@ -443,7 +446,7 @@ describe("edge.waf config", () => {
       anonymousIpList: false,
       botControl: false,
       additionalRuleGroups: [],
-      ruleOverrides: {},
+      ruleOverrides: { AWSManagedRulesCommonRuleSet: { SizeRestrictions_BODY: "count" } },
       allowCidrs: [],
       denyCidrs: [],
       blockCountries: [],

@@ -2,7 +2,15 @@ import { z } from "zod";
 import { contains, overlaps, parseCidr } from "../cidr";
 import { type AddIssue, adder, cidrBlock, port, retentionDays } from "./common";
 
-export const INTERFACE_ENDPOINTS = ["ecr.api", "ecr.dkr", "logs", "sts", "ssm", "secretsmanager"] as const;
+export const INTERFACE_ENDPOINTS = [
+  "ecr.api",
+  "ecr.dkr",
+  "logs",
+  "sts",
+  "ssm",
+  "ssmmessages",
+  "secretsmanager",
+] as const;
 
 const flowLogs = z.strictObject({
   /** Where VPC Flow Logs go. @default "cloudwatch" */

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { NODE } from "../../docker/contract";
-import { adder, retentionDays } from "./common";
+import { type AddIssue, adder, retentionDays } from "./common";
 
 /** Fargate's CPU units and the memory (MiB) each allows. */
 export const FARGATE_MEMORY: Record<number, { min: number; max: number; step: number }> = {
@@ -33,6 +33,20 @@ const secretArn = z
 const kmsKeyArn = z.string().regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[a-f0-9-]+$/, {
   message: "expected a KMS key ARN",
 });
+/**
+ * A secret: its ARN alone when it is encrypted with the AWS managed key (aws/ssm or aws/secretsmanager,
+ * which ECS may use without a grant), or its ARN and the customer managed key it is encrypted with, which
+ * the execution role then may decrypt with. Parsed into the object form.
+ */
+const secret = z
+  .union([secretArn, z.strictObject({ arn: secretArn, kmsKeyArn })], {
+    error: (issue) =>
+      typeof issue.input === "string"
+        ? "expected the ARN of an SSM parameter or a Secrets Manager secret"
+        : "expected a secret ARN, or { arn, kmsKeyArn } for a secret under a customer managed key",
+  })
+  .transform((v): { arn: string; kmsKeyArn?: string } => (typeof v === "string" ? { arn: v } : v));
+
 const cron = z.string().regex(/^cron\(.+\)$/, {
   message: "expected an Application Auto Scaling cron expression such as cron(0 20 ? * MON-FRI *)",
 });
@@ -63,6 +77,18 @@ const single = z.strictObject({
     .string()
     .regex(/^\/[\w./-]*$/, { message: "expected an absolute URL path" })
     .default(NODE.healthPath ?? "/health"),
+  /**
+   * The container's ECS health check, for an image that brings its own (`["CMD", ...]` or
+   * `["CMD-SHELL", "..."]`). @default a `node` request to `http://127.0.0.1:<port><healthPath>` (docker/node;
+   * any image with Node 18 or later)
+   */
+  healthCheckCommand: z
+    .array(z.string().min(1))
+    .min(2, { message: 'expected ["CMD", program, ...arguments] or ["CMD-SHELL", "command"]' })
+    .refine((c) => c[0] === "CMD" || (c[0] === "CMD-SHELL" && c.length === 2), {
+      message: 'expected ["CMD", program, ...arguments] or ["CMD-SHELL", "command"]',
+    })
+    .optional(),
 });
 
 const autoscaling = z.strictObject({
@@ -153,10 +179,13 @@ const serviceFields = z.strictObject({
   keepImages: z.number().int().min(1).max(1000).default(30),
   /** Plain environment variables of the app container. @default {} */
   environment: z.record(envName, z.string()).default({}),
-  /** Secrets injected as environment variables: name → SSM parameter or Secrets Manager ARN. @default {} */
-  secrets: z.record(envName, secretArn).default({}),
-  /** Customer-managed keys those secrets are encrypted with. @default [] */
-  secretsKmsKeyArns: z.array(kmsKeyArn).default([]),
+  /**
+   * Secrets injected as environment variables: name → SSM parameter or Secrets Manager ARN, or
+   * `{ arn, kmsKeyArn }` for one under a customer managed key. @default {}
+   */
+  secrets: z.record(envName, secret).default({}),
+  /** Replaced by `secrets.<NAME>.kmsKeyArn` (each key beside the secret it encrypts); refused when present. */
+  secretsKmsKeyArns: z.unknown().optional(),
   /** What the app may do in AWS; nothing by default. @default [] */
   taskRoleStatements: z.array(taskRoleStatement).default([]),
   /** ECS Exec into running containers, sessions encrypted and logged. @default false */
@@ -196,8 +225,33 @@ function serviceChecks(s: Service, ctx: z.RefinementCtx): void {
       "expected the tag to deploy from the stack's repositories (e.g. a commit id), got nothing",
     );
   }
+  secretChecks(s, add);
   if (s.capacity.fargateWeight + s.capacity.fargateSpotWeight === 0) {
     add(["capacity"], "expected a weight above 0 for FARGATE or FARGATE_SPOT, got 0 for both");
+  }
+}
+
+/** The region of an ARN (its fourth field). */
+const regionOf = (arn: string) => arn.split(":")[3];
+
+/**
+ * The execution role decrypts exactly the keys config names, so a secret under a customer managed key
+ * must name it (a separate list cannot say which secret needs which key), in the secret's region.
+ */
+function secretChecks(s: Service, add: AddIssue): void {
+  if (s.secretsKmsKeyArns !== undefined) {
+    add(
+      ["secretsKmsKeyArns"],
+      "expected each customer managed key beside the secret it encrypts (secrets: { NAME: { arn, kmsKeyArn } }), got a separate list",
+    );
+  }
+  for (const [name, { arn, kmsKeyArn }] of Object.entries(s.secrets)) {
+    if (kmsKeyArn && regionOf(kmsKeyArn) !== regionOf(arn)) {
+      add(
+        ["secrets", name, "kmsKeyArn"],
+        `expected a key in the secret's region ${regionOf(arn)} (KMS keys are regional), got one in ${regionOf(kmsKeyArn)}`,
+      );
+    }
   }
 }
 

@@ -13,7 +13,13 @@ import {
   RULE_ACTIONS,
   RULE_NAME_PATTERN,
 } from "../../constructs/waf/rule-builder";
-import { ADDITIONAL_RULE_GROUPS, managedGroupsInUse, webAclRules } from "../../constructs/waf/rules";
+import {
+  ADDITIONAL_RULE_GROUPS,
+  CORE_RULE_SET_BODY_RULE,
+  managedGroupsInUse,
+  webAclRules,
+} from "../../constructs/waf/rules";
+import { NGINX_TIMEOUTS } from "../../docker/contract";
 import { parseCidr } from "../cidr";
 import { adder, cidrBlock, retentionDays } from "./common";
 
@@ -37,6 +43,30 @@ const ruleName = z.string().regex(RULE_NAME_PATTERN, {
   message: "expected a rule name of the group (letters, digits, _ or -), such as SizeRestrictions_BODY",
 });
 
+/**
+ * Overrides every web ACL starts from; config's `ruleOverrides` adds to them and wins rule by rule. nginx
+ * accepts bodies up to `client_max_body_size` (docker/contract.ts) and answers 413 above it, while the Core
+ * Rule Set blocks any body over 8 KB: the first form post or upload would get a WAF 403 the app never logs.
+ * So the size rule counts (its label and metric stay, to watch) and nginx enforces the limit.
+ */
+export const DEFAULT_RULE_OVERRIDES: Readonly<
+  Record<string, Readonly<Record<string, (typeof RULE_ACTIONS)[number]>>>
+> =
+  NGINX_TIMEOUTS.clientBodyLimitMb * 1024 * 1024 > CORE_RULE_SET_BODY_RULE.limitBytes
+    ? { [CORE_RULE_SET_BODY_RULE.group]: { [CORE_RULE_SET_BODY_RULE.rule]: "count" } }
+    : {};
+
+/** The defaults with config's overrides on top, group by group and rule by rule. */
+function withDefaultOverrides(
+  given: Record<string, Record<string, (typeof RULE_ACTIONS)[number]>>,
+): Record<string, Record<string, (typeof RULE_ACTIONS)[number]>> {
+  const merged: Record<string, Record<string, (typeof RULE_ACTIONS)[number]>> = {};
+  for (const group of new Set([...Object.keys(DEFAULT_RULE_OVERRIDES), ...Object.keys(given)])) {
+    merged[group] = { ...DEFAULT_RULE_OVERRIDES[group], ...given[group] };
+  }
+  return merged;
+}
+
 const countryCode = z.string().regex(/^[A-Z]{2}$/, {
   message: "expected an ISO 3166-1 alpha-2 country code in capitals, such as KP",
 });
@@ -54,8 +84,14 @@ const wafFields = z.strictObject({
     .default(false),
   /** Further AWS managed groups for the application's stack, run after Linux. @default [] */
   additionalRuleGroups: z.array(z.enum(ADDITIONAL_RULE_GROUPS)).default([]),
-  /** Per-rule actions inside the groups in use: group → rule → allow|block|count|captcha|challenge. @default {} */
-  ruleOverrides: z.record(z.string(), z.record(ruleName, z.enum(RULE_ACTIONS))).default({}),
+  /**
+   * Per-rule actions inside the groups in use: group → rule → allow|block|count|captcha|challenge, on top of
+   * DEFAULT_RULE_OVERRIDES. @default { AWSManagedRulesCommonRuleSet: { SizeRestrictions_BODY: count } } (nginx's body limit)
+   */
+  ruleOverrides: z
+    .record(z.string(), z.record(ruleName, z.enum(RULE_ACTIONS)))
+    .default({})
+    .transform(withDefaultOverrides),
   /** IPv4 ranges always allowed: they skip every later rule, the rate limit included. @default [] */
   allowCidrs: z.array(cidrBlock).max(10000).default([]),
   /** IPv4 ranges always blocked (an address in both lists is allowed). @default [] */

@@ -27,6 +27,26 @@ export const ADDITIONAL_RULE_GROUPS = [
 ] as const satisfies readonly AwsManagedRuleGroupName[];
 export type AdditionalRuleGroup = (typeof ADDITIONAL_RULE_GROUPS)[number];
 
+/**
+ * The Core Rule Set's `SizeRestrictions_BODY` blocks every request whose body is over 8 KB (AWS WAF Developer
+ * Guide, "Core rule set (CRS) managed rule group").
+ */
+export const CORE_RULE_SET_BODY_RULE = {
+  group: "AWSManagedRulesCommonRuleSet",
+  rule: "SizeRestrictions_BODY",
+  limitBytes: 8 * 1024,
+} as const satisfies { group: AwsManagedRuleGroupName; rule: string; limitBytes: number };
+
+/**
+ * The largest request body the web ACL lets through: the Core Rule Set's limit while its size rule blocks
+ * (or challenges), unlimited once config counts or allows it (the origin's own limit then applies).
+ */
+export function bodyLimitBytes(config: WafConfig): number {
+  const { group, rule, limitBytes } = CORE_RULE_SET_BODY_RULE;
+  const action = config.ruleOverrides[group]?.[rule];
+  return action === "count" || action === "allow" ? Number.POSITIVE_INFINITY : limitBytes;
+}
+
 /** Names of the plain rules, which are also their metric names. */
 export const RULE_NAMES = {
   allow: "allow-listed-ips",

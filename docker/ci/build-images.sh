@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Builds and pushes the service's images for one commit, then prints each container's image by digest, one
+# Builds the service's images for one commit, tests them as the task runs them (test-images.sh: the template
+# task definition's containers, users, read-only roots and volumes; requests; JSON logs; graceful stop), and
+# only then pushes them; prints each container's image by digest, one
 # `CONTAINER=<registry>/<repository>@sha256:<digest>` a line: the arguments of render-deploy.sh.
 #
 #   build-images.sh COMMIT       (COMMIT: the image tag, the commit's first 12 characters)
@@ -10,12 +12,14 @@
 #              docker/app on them, into WEB_REPOSITORY and APP_REPOSITORY.
 #   node       SINGLE_REPOSITORY set and both base repositories empty: docker/node.
 # Every build pulls public images from BASE_IMAGE_REGISTRY (ECR Public or a pull-through cache); repositories
-# are names in ECR_REGISTRY. Exit codes: 64 usage or environment, 1 a failed docker or aws command.
+# are names in ECR_REGISTRY. test-images.sh reads TEMPLATE_TASK_DEFINITION_ARN.
+# Exit codes: 64 usage or environment, 1 a failed docker or aws command or a failed image test.
 set -euo pipefail
 shopt -s inherit_errexit
 
 DOCKER_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BASE_IMAGE_SCRIPT="$DOCKER_DIR/ci/base-image.sh"
+TEST_IMAGES_SCRIPT="$DOCKER_DIR/ci/test-images.sh"
 
 fail() {
   local code=$1
@@ -59,14 +63,24 @@ digest_of() {
   echo "$digest"
 }
 
-# Builds DIR into REPOSITORY:TAG (further arguments go to `docker build`), pushes it, prints REPOSITORY@DIGEST.
-publish() {
-  local dir=$1 repository=$2 image_tag=$3 digest
+# Builds DIR into REPOSITORY:TAG (further arguments go to `docker build`).
+build() {
+  local dir=$1 repository=$2 image_tag=$3
   shift 3
   docker build --tag "$repository:$image_tag" "$@" "$dir" >&2 || fail 1 "docker build of $dir failed"
+}
+
+# Pushes REPOSITORY:TAG, prints REPOSITORY@DIGEST.
+push() {
+  local repository=$1 image_tag=$2 digest
   docker push "$repository:$image_tag" >&2 || fail 1 "docker push of $repository:$image_tag failed"
   digest=$(digest_of "$repository" "$image_tag")
   echo "$repository@$digest"
+}
+
+# Runs the built images as the task does; nothing is pushed unless they pass. Arguments: CONTAINER=IMAGE...
+test_images() {
+  bash "$TEST_IMAGES_SCRIPT" "$@" >&2 || fail 1 "the images failed their test (test-images.sh); nothing pushed"
 }
 
 build_web_and_app() {
@@ -76,16 +90,22 @@ build_web_and_app() {
     --build-arg "BASE_REGISTRY=$BASE_IMAGE_REGISTRY")
   app_base=$(bash "$BASE_IMAGE_SCRIPT" ensure "$DOCKER_DIR/uwsgi/base" "$ECR_REGISTRY/$APP_BASE_REPOSITORY" \
     --build-arg "BASE_REGISTRY=$BASE_IMAGE_REGISTRY")
-  web=$(publish "$DOCKER_DIR/nginx" "$ECR_REGISTRY/$WEB_REPOSITORY" "$commit" --build-arg "BASE_IMAGE=$web_base")
-  app=$(publish "$DOCKER_DIR/app" "$ECR_REGISTRY/$APP_REPOSITORY" "$commit" --build-arg "BASE_IMAGE=$app_base")
+  web=$ECR_REGISTRY/$WEB_REPOSITORY
+  app=$ECR_REGISTRY/$APP_REPOSITORY
+  build "$DOCKER_DIR/nginx" "$web" "$commit" --build-arg "BASE_IMAGE=$web_base"
+  build "$DOCKER_DIR/app" "$app" "$commit" --build-arg "BASE_IMAGE=$app_base"
+  test_images "web=$web:$commit" "app=$app:$commit"
+  web=$(push "$web" "$commit")
+  app=$(push "$app" "$commit")
   echo "web=$web"
   echo "app=$app"
 }
 
 build_single() {
-  local commit=$1 node
-  node=$(publish "$DOCKER_DIR/node" "$ECR_REGISTRY/$SINGLE_REPOSITORY" "$commit" \
-    --build-arg "BASE_REGISTRY=$BASE_IMAGE_REGISTRY")
+  local commit=$1 node=$ECR_REGISTRY/$SINGLE_REPOSITORY
+  build "$DOCKER_DIR/node" "$node" "$commit" --build-arg "BASE_REGISTRY=$BASE_IMAGE_REGISTRY"
+  test_images "node=$node:$commit"
+  node=$(push "$node" "$commit")
   echo "node=$node"
 }
 

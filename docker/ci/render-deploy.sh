@@ -3,7 +3,9 @@
 # (the template: everything but the images) and the images the build pushed:
 #   taskdef.json           the template, its read-only fields removed and each container's image replaced
 #   imagedefinitions.json  [{"name": CONTAINER, "imageUri": IMAGE}] of the images given
-#   appspec.yaml           CodeDeploy's ECS AppSpec, blueGreen only
+#   appspec.yaml           CodeDeploy's ECS AppSpec, blueGreen only: the load balancer's container and port, and
+#                          the network configuration, platform version and capacity provider strategy from the
+#                          template's deploy:* tags (ECS refuses to change those on the service itself)
 #
 #   render-deploy.sh CONTAINER=IMAGE@sha256:DIGEST...     (one argument per container of the template)
 #
@@ -11,7 +13,7 @@
 # rolling or blueGreen; CONTAINER_NAME and CONTAINER_PORT, the load balancer's target (blueGreen only).
 # Exit codes: 64 usage or environment, 65 images that do not fit the template, 1 aws failed.
 #
-# JSON is handled by node: the build runs it already (npm ci, jest), so the script needs nothing more on
+# JSON is handled by node: CodeBuild's amazonlinux images carry it, so the script needs nothing more on
 # CodeBuild's image or a developer's machine, and JSON.parse/stringify carry every other value of the template over unchanged.
 set -euo pipefail
 shopt -s inherit_errexit
@@ -71,8 +73,11 @@ const stop = (messages) => {
   process.exit(65);
 };
 let template;
+let tags;
 try {
-  template = JSON.parse(fs.readFileSync(0, "utf8")).taskDefinition;
+  const described = JSON.parse(fs.readFileSync(0, "utf8"));
+  template = described.taskDefinition;
+  tags = described.tags ?? [];
 } catch (error) {
   stop([`describe-task-definition ${arn} did not answer JSON: ${error.message}`]);
 }
@@ -91,12 +96,57 @@ if (lbContainer) {
     errors.push(`container ${lbContainer} of ${arn} maps no port ${lbPort}, the load balancer target`);
   }
 }
+// blueGreen: what UpdateService refuses under CODE_DEPLOY travels in the AppSpec, from the template tags
+// Terraform set (modules/service/code-deploy-fields.ts, DEPLOY_TAGS).
+const appSpec = lbContainer ? appSpecFrom(tags, errors) : undefined;
 if (errors.length > 0) stop(errors);
 const taskDefinition = Object.fromEntries(Object.entries(template).filter(([key]) => !READ_ONLY.includes(key)));
 taskDefinition.containerDefinitions = template.containerDefinitions.map((c) => ({ ...c, image: images.get(c.name) }));
 const write = (file, value) => fs.writeFileSync(file, `${JSON.stringify(value, null, 2)}\n`);
 write("taskdef.json", taskDefinition);
 write("imagedefinitions.json", pairs.map(([c, imageUri]) => ({ name: c, imageUri })));
+if (appSpec) fs.writeFileSync("appspec.yaml", appSpec);
+
+function appSpecFrom(tags, errors) {
+  const tag = (key, pattern) => {
+    const value = tags.find((t) => t.key === key)?.value;
+    const items = (value ?? "").split(" ").filter(Boolean);
+    if (items.length === 0 || !items.every((i) => pattern.test(i))) {
+      errors.push(`tag ${key} of ${arn} is ${value === undefined ? "missing" : JSON.stringify(value)}: the template must carry it (blueGreen)`);
+    }
+    return items;
+  };
+  const subnets = tag("deploy:subnets", /^subnet-[0-9a-f]+$/);
+  const groups = tag("deploy:security-groups", /^sg-[0-9a-f]+$/);
+  const [publicIp] = tag("deploy:assign-public-ip", /^(ENABLED|DISABLED)$/);
+  const [platform] = tag("deploy:platform-version", /^(LATEST|\d+\.\d+\.\d+)$/);
+  const strategy = tag("deploy:capacity-provider-strategy", /^FARGATE(_SPOT)?:\d+:\d+$/).map((i) => i.split(":"));
+  const q = JSON.stringify;
+  return [
+    "version: 0.0",
+    "Resources:",
+    "  - TargetService:",
+    "      Type: AWS::ECS::Service",
+    "      Properties:",
+    `        TaskDefinition: ${q("<TASK_DEFINITION>")}`,
+    "        LoadBalancerInfo:",
+    `          ContainerName: ${q(lbContainer)}`,
+    `          ContainerPort: ${Number(lbPort)}`,
+    `        PlatformVersion: ${q(platform)}`,
+    "        NetworkConfiguration:",
+    "          AwsvpcConfiguration:",
+    `            Subnets: ${q(subnets)}`,
+    `            SecurityGroups: ${q(groups)}`,
+    `            AssignPublicIp: ${q(publicIp)}`,
+    "        CapacityProviderStrategy:",
+    ...strategy.flatMap(([provider, weight, base]) => [
+      `          - CapacityProvider: ${q(provider)}`,
+      `            Weight: ${Number(weight)}`,
+      `            Base: ${Number(base)}`,
+    ]),
+    "",
+  ].join("\n");
+}
 '
 
 render_task_definition() {
@@ -108,21 +158,6 @@ render_task_definition() {
   node -e "$RENDER_JS" -- "$NAME" "$TEMPLATE_TASK_DEFINITION_ARN" "$lb_container" "$lb_port" "$@"
 }
 
-# CodeDeploy fills in <TASK_DEFINITION> with the revision it registers from taskdef.json.
-write_appspec() {
-  cat >appspec.yaml <<EOF
-version: 0.0
-Resources:
-  - TargetService:
-      Type: AWS::ECS::Service
-      Properties:
-        TaskDefinition: "<TASK_DEFINITION>"
-        LoadBalancerInfo:
-          ContainerName: "$CONTAINER_NAME"
-          ContainerPort: $CONTAINER_PORT
-EOF
-}
-
 main() {
   check_inputs "$@"
   rm -f "${OUTPUTS[@]}"
@@ -130,10 +165,9 @@ main() {
   template=$(describe_template)
   render_task_definition "$@" <<<"$template"
   local written=(taskdef.json imagedefinitions.json)
-  if [[ $DEPLOYMENT_MODE == blueGreen ]]; then
-    write_appspec
-    written+=(appspec.yaml)
-  fi
+  # blueGreen: the render wrote appspec.yaml too; CodeDeploy fills in <TASK_DEFINITION> with the revision it
+  # registers from taskdef.json.
+  if [[ $DEPLOYMENT_MODE == blueGreen ]]; then written+=(appspec.yaml); fi
   echo "$NAME: wrote ${written[*]} from $TEMPLATE_TASK_DEFINITION_ARN" >&2
 }
 

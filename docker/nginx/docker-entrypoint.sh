@@ -1,6 +1,7 @@
 #!/bin/sh
 # Starts nginx for the web container:
-# 1. writes /run/nginx/real-ip.conf from $VPC_CIDR, so nginx believes X-Forwarded-For only from the VPC;
+# 1. writes /run/nginx/real-ip.conf from $VPC_CIDR, so nginx believes X-Forwarded-For only from the VPC, and
+#    /run/nginx/client-address.conf from $FORWARDED_HOPS, which entry of it is the client;
 # 2. runs nginx in the foreground and turns the stop signal into nginx's graceful stop (SIGQUIT). ECS sends
 #    the image's STOPSIGNAL (SIGQUIT) where it honours it and SIGTERM where it does not; nginx's own SIGTERM
 #    handling would drop the requests in flight.
@@ -29,6 +30,25 @@ for cidr in $(printf '%s' "$VPC_CIDR" | tr ',' ' '); do
   esac
 done
 mv "$real_ip_conf.tmp" "$real_ip_conf"
+
+# The client is the X-Forwarded-For entry FORWARDED_HOPS from the right (1: the ALB's; 2: CloudFront's, with
+# the ALB's after it), believed only from a trusted peer (nginx.conf: $forwarded_by_trusted_peer).
+client_address_conf=/run/nginx/client-address.conf
+case "${FORWARDED_HOPS:-1}" in
+  1) printf 'map $remote_addr $client_address {\n  default $remote_addr;\n}\n' >"$client_address_conf" ;;
+  2)
+    cat >"$client_address_conf" <<'EOF'
+map "$forwarded_by_trusted_peer$http_x_forwarded_for" $client_address {
+  "~^1(?:.*,)?\s*(?<viewer>[^,\s]+)\s*,\s*[^,\s]+\s*$" $viewer;
+  default $remote_addr;
+}
+EOF
+    ;;
+  *)
+    echo "docker-entrypoint: FORWARDED_HOPS: expected 1 (the ALB) or 2 (CloudFront, then the ALB), got '$FORWARDED_HOPS'" >&2
+    exit 64
+    ;;
+esac
 
 nginx -e stderr -c /etc/nginx/nginx.conf &
 nginx_pid=$!

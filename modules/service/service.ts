@@ -10,7 +10,15 @@ import { EncryptedLogGroup } from "../../constructs/log-group";
 import type { PolicyStatement } from "../../constructs/policy";
 import { ServiceAutoscaling } from "./autoscaling";
 import { ServiceCluster } from "./cluster";
+import {
+  CARRIED_BY_DEPLOYMENT,
+  deploySettings,
+  deployTags,
+  execPostcondition,
+  FIXED_UNDER_CODE_DEPLOY,
+} from "./code-deploy-fields";
 import { type ContainerMount, type ContainerSpec, containerDefinition } from "./container-definition";
+import { execMounts } from "./exec-mounts";
 import { ImageRepositories, type ImageRepository } from "./repositories";
 import { TaskRoles } from "./task-roles";
 
@@ -163,7 +171,9 @@ export class WebService extends Construct {
     this.clusterName = cluster.name;
     this.clusterArn = cluster.cluster.arn;
 
-    const volumes = [...new Set(props.containers.flatMap((c) => c.mounts.map((m) => m.volume)))].sort();
+    // ECS Exec's agent needs writable paths in every container it can enter (the roots are read-only).
+    const mountsOf = (c: ServiceContainer) => [...c.mounts, ...(props.execEnabled ? execMounts(c.name) : [])];
+    const volumes = [...new Set(props.containers.flatMap((c) => mountsOf(c).map((m) => m.volume)))].sort();
     const definitions = props.containers.map((c) =>
       containerDefinition({
         name: c.name,
@@ -171,7 +181,7 @@ export class WebService extends Construct {
         port: c.port,
         healthCheckCommand: c.healthCheckCommand,
         user: c.user,
-        mounts: c.mounts,
+        mounts: mountsOf(c),
         logGroup: containerLogs[c.name].name,
         region: ctx.region,
         stopTimeoutSeconds: props.stopTimeoutSeconds,
@@ -180,6 +190,15 @@ export class WebService extends Construct {
         secrets: c.secrets,
       }),
     );
+    const controller = props.deployment?.controller ?? "ECS";
+    const codeDeploy = controller === "CODE_DEPLOY";
+    const group = new SecurityGroup(this, "security-group", {
+      name: naming.name("securityGroupName", "tasks"),
+      description: `${props.name} tasks: the web port from the load balancer only`,
+      vpcId: props.vpcId,
+      revokeRulesOnDelete: true,
+    });
+    const deploy = deploySettings(props.subnetIds, group.id, props.capacity);
     this.taskFamily = naming.name("ecsName");
     this.taskDefinition = new EcsTaskDefinition(this, "task-definition", {
       family: this.taskFamily,
@@ -192,14 +211,10 @@ export class WebService extends Construct {
       taskRoleArn: this.roles.taskRole.arn,
       containerDefinitions: JSON.stringify(definitions),
       volume: volumes.map((name) => ({ name })),
+      // Under CodeDeploy the template carries what the next deployment's AppSpec must set (code-deploy-fields.ts).
+      tags: codeDeploy ? deployTags(deploy) : undefined,
     });
 
-    const group = new SecurityGroup(this, "security-group", {
-      name: naming.name("securityGroupName", "tasks"),
-      description: `${props.name} tasks: the web port from the load balancer only`,
-      vpcId: props.vpcId,
-      revokeRulesOnDelete: true,
-    });
     this.securityGroupId = group.id;
     new VpcSecurityGroupIngressRule(this, "from-load-balancer", {
       securityGroupId: group.id,
@@ -220,17 +235,15 @@ export class WebService extends Construct {
       });
     }
 
-    const controller = props.deployment?.controller ?? "ECS";
-    const codeDeploy = controller === "CODE_DEPLOY";
     this.controller = controller;
     this.front = { name: front.name, port: front.port };
     this.taskRoleArns = [this.roles.executionRole.arn, this.roles.taskRole.arn];
     // With autoscaling, Application Auto Scaling owns the count; with a pipeline, the running revision is the
-    // pipeline's; with CodeDeploy, task sets and their target groups are CodeDeploy's. No plan may undo them.
+    // pipeline's; with CodeDeploy, what UpdateService refuses is the deployment's (code-deploy-fields.ts).
     const ignored = [
       ...(props.autoscaling.enabled || codeDeploy ? ["desired_count"] : []),
-      ...(codeDeploy || props.deployment?.pipelineOwnsTaskDefinition ? ["task_definition"] : []),
-      ...(codeDeploy ? ["load_balancer"] : []),
+      ...(props.deployment?.pipelineOwnsTaskDefinition && !codeDeploy ? ["task_definition"] : []),
+      ...(codeDeploy ? [...CARRIED_BY_DEPLOYMENT, ...FIXED_UNDER_CODE_DEPLOY] : []),
     ];
     const autoscaled = props.autoscaling.enabled;
     this.service = new EcsService(this, "service", {
@@ -238,18 +251,17 @@ export class WebService extends Construct {
       cluster: cluster.cluster.arn,
       taskDefinition: this.taskDefinition.arn,
       desiredCount: props.desiredCount,
-      capacityProviderStrategy: [
-        {
-          capacityProvider: "FARGATE",
-          weight: props.capacity.fargateWeight,
-          base: props.capacity.fargateBase,
-        },
-        ...(props.capacity.fargateSpotWeight > 0
-          ? [{ capacityProvider: "FARGATE_SPOT", weight: props.capacity.fargateSpotWeight }]
-          : []),
-      ],
-      platformVersion: "LATEST",
-      networkConfiguration: { subnets: props.subnetIds, securityGroups: [group.id], assignPublicIp: false },
+      capacityProviderStrategy: deploy.capacityProviderStrategy.map((s) => ({
+        capacityProvider: s.provider,
+        weight: s.weight,
+        base: s.base,
+      })),
+      platformVersion: deploy.platformVersion,
+      networkConfiguration: {
+        subnets: deploy.subnetIds,
+        securityGroups: deploy.securityGroupIds,
+        assignPublicIp: deploy.assignPublicIp,
+      },
       loadBalancer: [
         {
           targetGroupArn: props.loadBalancer.targetGroupArn,
@@ -270,7 +282,13 @@ export class WebService extends Construct {
       propagateTags: "SERVICE",
       waitForSteadyState: false,
       // With autoscaling, Application Auto Scaling owns the count; a plan must not reset it.
-      lifecycle: ignored.length > 0 ? { ignoreChanges: ignored } : undefined,
+      lifecycle:
+        ignored.length > 0
+          ? {
+              ignoreChanges: ignored,
+              postcondition: codeDeploy ? execPostcondition(props.execEnabled) : undefined,
+            }
+          : undefined,
       dependsOn: [props.loadBalancer.listener, cluster.capacityProviders],
     });
     // The attribute: alarms, scaling and deployments that name the service then depend on it.

@@ -21,6 +21,11 @@ export interface TaskRolesProps {
   readonly exec?: { readonly logGroupArn: string; readonly kmsKeyArn: string };
 }
 
+/** `ssm.<region>.amazonaws.com` and the like: the services that read the secrets, each once. */
+function viaServices(secretArns: string[]): string[] {
+  return [...new Set(secretArns.map((a) => `${a.split(":")[2]}.${a.split(":")[3]}.amazonaws.com`))].sort();
+}
+
 /**
  * The execution role (ECS pulls images, writes logs, reads secrets: exactly these) and the task role
  * (what the application may do: nothing unless config says so).
@@ -65,7 +70,13 @@ export class TaskRoles extends Construct {
       execution.push({ sid: "ReadSecrets", actions: ["secretsmanager:GetSecretValue"], resources: secrets });
     }
     if (props.secretKeyArns.length > 0) {
-      execution.push({ sid: "DecryptSecrets", actions: ["kms:Decrypt"], resources: props.secretKeyArns });
+      execution.push({
+        sid: "DecryptSecrets",
+        actions: ["kms:Decrypt"],
+        resources: props.secretKeyArns,
+        // Only on behalf of the services that hold the secrets, never a direct Decrypt call.
+        conditions: { StringEquals: { "kms:ViaService": viaServices(props.secretArns) } },
+      });
     }
     this.executionRole = new ServiceRole(this, "execution", {
       context: ctx,

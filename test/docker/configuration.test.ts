@@ -189,6 +189,11 @@ describe("the host layout: container paths and web's port are all that change", 
   it("gives Debian's nginx a configuration it accepts (nginx -t)", () => {
     ensureSystemPackages(["nginx"]);
     writeFileSync(layout.hostPath("/run/nginx/real-ip.conf"), "set_real_ip_from 10.0.0.0/16;\n");
+    // What the entrypoint writes for FORWARDED_HOPS=1 (test/docker/client-address.test.ts runs both).
+    writeFileSync(
+      layout.hostPath("/run/nginx/client-address.conf"),
+      "map $remote_addr $client_address {\n  default $remote_addr;\n}\n",
+    );
     // nginx opens /dev/stdout for its access log: a file here, where a pipe or socket would be refused.
     const stdout = openSync(join(layout.root, "nginx-t.stdout"), "w");
     const result = spawnSync(
@@ -208,10 +213,14 @@ describe("the host layout: container paths and web's port are all that change", 
 describe("web's entrypoint", () => {
   let layout: HostLayout;
   let fakeBin: string;
-  const runEntrypoint = (vpcCidr: string | undefined) =>
+  const runEntrypoint = (vpcCidr: string | undefined, more: Record<string, string> = {}) =>
     spawnSync(layout.hostPath("/usr/local/bin/docker-entrypoint"), [], {
       encoding: "utf8",
-      env: { PATH: `${fakeBin}:/usr/bin:/bin`, ...(vpcCidr === undefined ? {} : { VPC_CIDR: vpcCidr }) },
+      env: {
+        PATH: `${fakeBin}:/usr/bin:/bin`,
+        ...(vpcCidr === undefined ? {} : { VPC_CIDR: vpcCidr }),
+        ...more,
+      },
       timeout: 5000,
     });
 
@@ -238,6 +247,17 @@ describe("web's entrypoint", () => {
       const result = runEntrypoint(value);
       expect(result.status).toBe(64);
       expect(result.stderr).toMatch(/VPC_CIDR: '.*' (is not a CIDR block|has no prefix length)/);
+    },
+  );
+
+  it.each(["0", "3", "two"])(
+    "refuses FORWARDED_HOPS=%s: only the ALB (1) or CloudFront then the ALB (2)",
+    (hops) => {
+      const result = runEntrypoint("10.0.0.0/16", { FORWARDED_HOPS: hops });
+      expect(result.status).toBe(64);
+      expect(result.stderr).toContain(
+        `FORWARDED_HOPS: expected 1 (the ALB) or 2 (CloudFront, then the ALB), got '${hops}'`,
+      );
     },
   );
 

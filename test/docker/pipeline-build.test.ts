@@ -5,13 +5,16 @@
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { BUILD_ENV } from "../../modules/pipeline/build-contract";
-import { CI_DIR, digestOf, type StandIns, standIns } from "./pipeline-stand-ins";
+import { type Answer, CI_DIR, digestOf, type StandIns, standIns } from "./pipeline-stand-ins";
 import { DOCKER_DIR } from "./support/dockerfiles";
+import { CURL_OK, describedTemplate, dockerAnswers } from "./support/image-test-answers";
 
 const REGISTRY = "222222222222.dkr.ecr.eu-west-1.amazonaws.com";
 const COMMIT = "0123456789ab";
 const PUBLIC = "public.ecr.aws/docker/library";
+const TEMPLATE = "arn:aws:ecs:eu-west-1:222222222222:task-definition/fws-prod-site:7";
 const WEB_AND_APP = {
+  [BUILD_ENV.templateTaskDefinitionArn]: TEMPLATE,
   [BUILD_ENV.registry]: REGISTRY,
   [BUILD_ENV.baseImageRegistry]: PUBLIC,
   [BUILD_ENV.webBaseRepository]: "fws-prod/site/web-base",
@@ -21,6 +24,7 @@ const WEB_AND_APP = {
   [BUILD_ENV.singleRepository]: "",
 };
 const SINGLE = {
+  [BUILD_ENV.templateTaskDefinitionArn]: TEMPLATE,
   [BUILD_ENV.registry]: REGISTRY,
   [BUILD_ENV.baseImageRegistry]: PUBLIC,
   [BUILD_ENV.webBaseRepository]: "",
@@ -49,9 +53,24 @@ const pushed = (repository: string, digest: string) => ({
   stdout: `${digest}\n`,
 });
 
+/** The template test-images.sh runs the built images as: prod's (web + app) or the minimal fixture's (node). */
+const PROD_TEMPLATE = describedTemplate("config/prod.yaml");
+const SINGLE_TEMPLATE = describedTemplate("test/fixtures/configs/minimal.yaml");
+/** Stand-ins under which the built images pass their test (test-images.sh, its own tests beside). */
+function passing(aws: Answer[], layout: "web" | "node" = "web"): StandIns {
+  const template = layout === "web" ? PROD_TEMPLATE : SINGLE_TEMPLATE;
+  return standIns({
+    aws: [...aws, { when: ["describe-task-definition", TEMPLATE], stdout: template }],
+    docker: dockerAnswers(layout),
+    curl: CURL_OK,
+  });
+}
+
 let ci: StandIns;
 afterEach(() => ci?.cleanup());
 const commands = (tool: "aws" | "docker") => ci.calls(tool).map((c) => c.slice(1).join(" "));
+/** The builds and pushes among the docker commands (the image test's are checked in its own file). */
+const buildsAndPushes = () => commands("docker").filter((c) => /^(build|push) /.test(c));
 
 describe("docker/ci/build-images.sh", () => {
   const webAndAppEcr = (basesInEcr: boolean) => [
@@ -62,19 +81,50 @@ describe("docker/ci/build-images.sh", () => {
   ];
 
   it("web + app: reuses base images ECR has, builds both configuration images on them, tagged with the commit", () => {
-    ci = standIns({ aws: webAndAppEcr(true) });
+    ci = passing(webAndAppEcr(true));
     const result = ci.run("build-images.sh", [COMMIT], WEB_AND_APP);
     expect(result.status).toBe(0);
-    expect(commands("docker")).toEqual([
+    expect(buildsAndPushes()).toEqual([
       `build --tag ${REGISTRY}/fws-prod/site/web:${COMMIT} --build-arg BASE_IMAGE=${WEB_BASE} ${DOCKER_DIR}/nginx`,
-      `push ${REGISTRY}/fws-prod/site/web:${COMMIT}`,
       `build --tag ${REGISTRY}/fws-prod/site/app:${COMMIT} --build-arg BASE_IMAGE=${APP_BASE} ${DOCKER_DIR}/app`,
+      `push ${REGISTRY}/fws-prod/site/web:${COMMIT}`,
       `push ${REGISTRY}/fws-prod/site/app:${COMMIT}`,
     ]);
   });
 
+  it("web + app: runs the built images as the task does between building and pushing them", () => {
+    ci = passing(webAndAppEcr(true));
+    expect(ci.run("build-images.sh", [COMMIT], WEB_AND_APP).status).toBe(0);
+    const docker = commands("docker");
+    const lastBuild = docker.map((c) => c.startsWith("build ")).lastIndexOf(true);
+    const firstPush = docker.findIndex((c) => c.startsWith("push "));
+    const runs = docker.filter((c) => c.startsWith("run "));
+    expect(runs.map((c) => c.split(" ").at(-1))).toEqual([
+      `${REGISTRY}/fws-prod/site/app:${COMMIT}`,
+      `${REGISTRY}/fws-prod/site/web:${COMMIT}`,
+    ]);
+    for (const run of runs) {
+      expect(docker.indexOf(run)).toBeGreaterThan(lastBuild);
+      expect(docker.indexOf(run)).toBeLessThan(firstPush);
+    }
+  });
+
+  it("pushes nothing when the built images fail their test", () => {
+    ci = standIns({
+      aws: [...webAndAppEcr(true), { when: ["describe-task-definition", TEMPLATE], stdout: PROD_TEMPLATE }],
+      docker: dockerAnswers("web", { app: "not json\n" }),
+      curl: CURL_OK,
+    });
+    const result = ci.run("build-images.sh", [COMMIT], WEB_AND_APP);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain("app wrote a stdout line that is not JSON");
+    expect(result.stderr).toContain("the images failed their test (test-images.sh); nothing pushed");
+    expect(commands("docker").filter((c) => c.startsWith("push "))).toEqual([]);
+    expect(result.stdout).toBe("");
+  });
+
   it("web + app: prints each container's image by the digest ECR stores, for render-deploy.sh", () => {
-    ci = standIns({ aws: webAndAppEcr(true) });
+    ci = passing(webAndAppEcr(true));
     const result = ci.run("build-images.sh", [COMMIT], WEB_AND_APP);
     expect(result.stdout.trim().split("\n")).toEqual([
       `web=${REGISTRY}/fws-prod/site/web@${digestOf("web")}`,
@@ -87,10 +137,10 @@ describe("docker/ci/build-images.sh", () => {
   });
 
   it("web + app: builds a missing base image from its upstream through BASE_IMAGE_REGISTRY, then pushes it", () => {
-    ci = standIns({ aws: webAndAppEcr(false) });
+    ci = passing(webAndAppEcr(false));
     const result = ci.run("build-images.sh", [COMMIT], WEB_AND_APP);
     expect(result.status).toBe(0);
-    const docker = commands("docker");
+    const docker = buildsAndPushes();
     expect(docker.slice(0, 4)).toEqual([
       `build --tag ${WEB_BASE} --build-arg BASE_REGISTRY=${PUBLIC} ${DOCKER_DIR}/nginx/base`,
       `push ${WEB_BASE}`,
@@ -101,10 +151,10 @@ describe("docker/ci/build-images.sh", () => {
   });
 
   it("node: builds docker/node only, pulling through BASE_IMAGE_REGISTRY, and prints it by digest", () => {
-    ci = standIns({ aws: [pushed("fws-dev/api/node", digestOf("node"))] });
+    ci = passing([pushed("fws-dev/api/node", digestOf("node"))], "node");
     const result = ci.run("build-images.sh", [COMMIT], SINGLE);
     expect(result.status).toBe(0);
-    expect(commands("docker")).toEqual([
+    expect(buildsAndPushes()).toEqual([
       `build --tag ${REGISTRY}/fws-dev/api/node:${COMMIT} --build-arg BASE_REGISTRY=${PUBLIC} ${DOCKER_DIR}/node`,
       `push ${REGISTRY}/fws-dev/api/node:${COMMIT}`,
     ]);
@@ -134,7 +184,7 @@ describe("docker/ci/build-images.sh", () => {
   });
 
   it("stops when ECR has no digest for the image it was just given, rather than deploy a tag", () => {
-    ci = standIns({ aws: [{ when: ["describe-images"], stdout: "None\n" }] });
+    ci = passing([{ when: ["describe-images"], stdout: "None\n" }], "node");
     const result = ci.run("build-images.sh", [COMMIT], SINGLE);
     expect(result.status).toBe(1);
     expect(result.stderr).toContain(

@@ -13,8 +13,10 @@ import {
   DEPLOY_BUILDSPEC_PATH,
   DEPLOY_ENV,
 } from "../../modules/pipeline/build-contract";
+import { DEPLOY_TAGS } from "../../modules/service/code-deploy-fields";
 import { digestOf, type StandIns, standIns } from "./pipeline-stand-ins";
 import { DOCKER_DIR } from "./support/dockerfiles";
+import { CURL_OK, dockerAnswers } from "./support/image-test-answers";
 
 const ROOT = join(DOCKER_DIR, "..");
 
@@ -78,16 +80,31 @@ describe("docker/buildspec.yml", () => {
   const spec = buildspecAt(BUILDSPEC_PATH);
   const phase = (name: string) => spec.phases[name].commands;
 
-  it("runs the image tests before logging in to ECR or building anything", () => {
-    expect(phase("install")).toEqual(["npm ci --no-audit --no-fund"]);
-    expect(phase("pre_build")[0]).toBe("npx jest test/docker");
-    expect(phase("pre_build")[1]).toBe(
+  it("tests the images it builds, with docker, before any push (build-images.sh runs test-images.sh)", () => {
+    expect(phase("pre_build")[0]).toBe(
       'aws ecr get-login-password | docker login --username AWS --password-stdin "$ECR_REGISTRY"',
     );
+    expect([...scriptsRunBy(commandsOf(spec).join("\n"))]).toContain("test-images.sh");
+  });
+
+  it("runs nothing that needs apt-get or another package manager: CodeBuild's amazonlinux images have none of Debian's", () => {
+    const commands = commandsOf(spec).join("\n");
+    // No jest either: test/docker's support installs Debian's nginx and uwsgi with apt-get.
+    expect(commands).not.toMatch(/\b(apt-get|apt|dpkg|yum|dnf|npm|npx|jest)\b/);
+    for (const script of scriptsRunBy(commands)) {
+      const code = readFileSync(join(DOCKER_DIR, "ci", script), "utf8")
+        .split("\n")
+        .filter((line) => !line.trimStart().startsWith("#"))
+        .join("\n");
+      expect({ script, manager: code.match(/\b(apt-get|dpkg|yum|dnf|npm|npx|jest)\b/)?.[0] }).toEqual({
+        script,
+        manager: undefined,
+      });
+    }
   });
 
   it("stops at the first failing phase: no push or deploy input after a failed test", () => {
-    expect(Object.keys(spec.phases)).toEqual(["install", "pre_build", "build"]);
+    expect(Object.keys(spec.phases)).toEqual(["pre_build", "build"]);
     for (const { "on-failure": onFailure } of Object.values(spec.phases)) expect(onFailure).toBe("ABORT");
     expect(spec.env.shell).toBe("bash");
     expect(spec.env.variables?.DOCKER_BUILDKIT).toBe("1");
@@ -143,9 +160,18 @@ describe("docker/buildspec.yml's build phase, run with stand-ins", () => {
               family: "fws-prod-site",
               containerDefinitions: [container("web", 8080), container("app")],
             },
+            tags: [
+              { key: DEPLOY_TAGS.subnets, value: "subnet-0a1 subnet-0b2" },
+              { key: DEPLOY_TAGS.securityGroups, value: "sg-0123abcd" },
+              { key: DEPLOY_TAGS.assignPublicIp, value: "DISABLED" },
+              { key: DEPLOY_TAGS.platformVersion, value: "LATEST" },
+              { key: DEPLOY_TAGS.capacityProviderStrategy, value: "FARGATE:1:0" },
+            ],
           }),
         },
       ],
+      docker: dockerAnswers("web"),
+      curl: CURL_OK,
     });
     // The commands find docker/ relative to the source root; outputs land in the test's directory.
     symlinkSync(DOCKER_DIR, join(ci.dir, "docker"));

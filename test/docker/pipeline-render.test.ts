@@ -7,6 +7,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { BUILD_ENV, BUILD_OUTPUT } from "../../modules/pipeline/build-contract";
+import { DEPLOY_TAGS } from "../../modules/service/code-deploy-fields";
 import { type Body, loadConfig, resourcesOf, synthConfig } from "../support/synth";
 import { type Answer, digestOf, type StandIns, standIns } from "./pipeline-stand-ins";
 
@@ -62,11 +63,20 @@ const TEMPLATE = {
   ephemeralStorage: { sizeInGiB: 21 },
 };
 
+/** The tags Terraform sets on a blue/green template: what the AppSpec must carry (code-deploy-fields.ts). */
+const DEPLOY_TAG_VALUES = [
+  { key: DEPLOY_TAGS.subnets, value: "subnet-0a1 subnet-0b2 subnet-0c3" },
+  { key: DEPLOY_TAGS.securityGroups, value: "sg-0123abcd" },
+  { key: DEPLOY_TAGS.assignPublicIp, value: "DISABLED" },
+  { key: DEPLOY_TAGS.platformVersion, value: "LATEST" },
+  { key: DEPLOY_TAGS.capacityProviderStrategy, value: "FARGATE:3:3 FARGATE_SPOT:1:0" },
+];
+
 /** describe-task-definition's answer: the revision as ECS stores it, and its tags beside it. */
-const described = (taskDefinition: Body) =>
+const described = (taskDefinition: Body, tags: { key: string; value: string }[] = DEPLOY_TAG_VALUES) =>
   JSON.stringify({
     taskDefinition: { ...READ_ONLY, ...taskDefinition },
-    tags: [{ key: "environment", value: "prod" }],
+    tags: [{ key: "environment", value: "prod" }, ...tags],
   });
 
 let ci: StandIns;
@@ -163,6 +173,19 @@ describe("docker/ci/render-deploy.sh", () => {
             Properties: {
               TaskDefinition: "<TASK_DEFINITION>",
               LoadBalancerInfo: { ContainerName: "web", ContainerPort: 8080 },
+              // What ECS refuses to change on a CODE_DEPLOY service travels in every deployment.
+              PlatformVersion: "LATEST",
+              NetworkConfiguration: {
+                AwsvpcConfiguration: {
+                  Subnets: ["subnet-0a1", "subnet-0b2", "subnet-0c3"],
+                  SecurityGroups: ["sg-0123abcd"],
+                  AssignPublicIp: "DISABLED",
+                },
+              },
+              CapacityProviderStrategy: [
+                { CapacityProvider: "FARGATE", Weight: 3, Base: 3 },
+                { CapacityProvider: "FARGATE_SPOT", Weight: 1, Base: 0 },
+              ],
             },
           },
         },
@@ -191,6 +214,15 @@ describe("docker/ci/render-deploy.sh", () => {
     expect(result.status).toBe(64);
     expect(result.stderr).toContain("is not CONTAINER=IMAGE@sha256:DIGEST");
     expect(ci.calls()).toEqual([]);
+  });
+
+  it("refuses a blue/green render from a template without the deploy tags, naming each", () => {
+    withTemplate(TEMPLATE, { stdout: described(TEMPLATE, DEPLOY_TAG_VALUES.slice(2)) });
+    const result = renderNow([`web=${WEB_IMAGE}`, `app=${APP_IMAGE}`], blueGreen);
+    expect(result.status).toBe(65);
+    expect(result.stderr).toContain(`tag ${DEPLOY_TAGS.subnets} of ${ARN} is missing`);
+    expect(result.stderr).toContain(`tag ${DEPLOY_TAGS.securityGroups} of ${ARN} is missing`);
+    expect(existsSync(join(ci.dir, BUILD_OUTPUT.appSpec))).toBe(false);
   });
 
   it("refuses a blue/green AppSpec whose container does not map the load balancer's port", () => {
@@ -277,5 +309,36 @@ describe("the production stack and render-deploy.sh agree on the load balancer's
       ContainerPort: loadBalancer.container_port,
     });
     expect(LoadBalancerInfo).toEqual({ ContainerName: "web", ContainerPort: 8080 });
+  });
+
+  it("renders an AppSpec with the service's network, platform version and capacity, from the template's tags", () => {
+    // The tags as Terraform resolves them: the subnet and security-group references become ids.
+    const ids: Record<string, string> = {
+      [DEPLOY_TAGS.subnets]: "subnet-0a1 subnet-0b2 subnet-0c3",
+      [DEPLOY_TAGS.securityGroups]: "sg-0123abcd",
+    };
+    const network = service.network_configuration;
+    // The same references as the service's: `${join(" ", [aws_subnet.a.id, …])}`.
+    const joined = (refs: string[]) => `\${join(" ", [${refs.map((r) => r.slice(2, -1)).join(", ")}])}`;
+    expect(taskDefinition.tags[DEPLOY_TAGS.subnets]).toBe(joined(network.subnets));
+    expect(taskDefinition.tags[DEPLOY_TAGS.securityGroups]).toBe(joined(network.security_groups));
+    const tags = Object.entries(taskDefinition.tags as Record<string, string>)
+      .filter(([key]) => key.startsWith("deploy:"))
+      .map(([key, value]) => ({ key, value: ids[key] ?? value }));
+    withTemplate(TEMPLATE, { stdout: described(TEMPLATE, tags) });
+    const env = { ...blueGreen, [BUILD_ENV.containerPort]: buildEnv[BUILD_ENV.containerPort] };
+    expect(renderNow([`web=${WEB_IMAGE}`, `app=${APP_IMAGE}`], env).status).toBe(0);
+    const properties = parse(output(BUILD_OUTPUT.appSpec)).Resources[0].TargetService.Properties;
+    expect(properties.PlatformVersion).toBe(service.platform_version);
+    expect(properties.NetworkConfiguration.AwsvpcConfiguration.AssignPublicIp).toBe(
+      network.assign_public_ip ? "ENABLED" : "DISABLED",
+    );
+    expect(properties.CapacityProviderStrategy).toEqual(
+      service.capacity_provider_strategy.map((s: Body) => ({
+        CapacityProvider: s.capacity_provider,
+        Weight: s.weight,
+        Base: s.base ?? 0,
+      })),
+    );
   });
 });

@@ -1,5 +1,5 @@
 /**
- * Stand-ins for the `aws` and `docker` commands the pipeline's scripts (docker/ci/) call: executables in a
+ * Stand-ins for the `aws`, `docker` and `curl` commands the pipeline's scripts (docker/ci/) call: executables in a
  * temporary bin directory put first on PATH, which record their arguments and answer as a test says. A call
  * nothing answers fails loudly, so a script cannot make a call its test did not expect.
  */
@@ -21,7 +21,7 @@ export interface Answer {
   readonly once?: boolean;
 }
 
-export type Tool = "aws" | "docker";
+export type Tool = "aws" | "docker" | "curl";
 
 export interface StandIns {
   /** A fresh temporary directory: the scripts' working directory. */
@@ -55,7 +55,10 @@ process.stderr.write(answer.stderr ?? "");
 process.exit(answer.code ?? 0);
 `;
 
-/** Makes stand-ins answering as told; `docker` answers every call with success unless told otherwise. */
+/**
+ * Makes stand-ins answering as told; `docker` answers every call with success unless told otherwise, `aws`
+ * and `curl` nothing.
+ */
 export function standIns(answers: Partial<Record<Tool, readonly Answer[]>>): StandIns {
   const dir = mkdtempSync(join(tmpdir(), "fws-pipeline-"));
   const state = join(dir, ".stand-ins");
@@ -64,8 +67,9 @@ export function standIns(answers: Partial<Record<Tool, readonly Answer[]>>): Sta
   const all: Record<Tool, readonly Answer[]> = {
     aws: answers.aws ?? [],
     docker: answers.docker ?? [{ when: [] }],
+    curl: answers.curl ?? [],
   };
-  for (const tool of ["aws", "docker"] as const) {
+  for (const tool of ["aws", "docker", "curl"] as const) {
     writeFileSync(join(state, `${tool}.json`), JSON.stringify(all[tool]));
     writeFileSync(join(bin, tool), STAND_IN(tool, state));
     chmodSync(join(bin, tool), 0o755);

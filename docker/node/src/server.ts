@@ -7,6 +7,24 @@ import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 
 const port = Number(process.env.PORT ?? 3000);
+/**
+ * Proxies that append to X-Forwarded-For in front of this server: 1 (the ALB) or 2 (CloudFront, then the ALB).
+ * The client is the entry that many from the right.
+ */
+const forwardedHops = Number(process.env.FORWARDED_HOPS ?? 1);
+if (forwardedHops !== 1 && forwardedHops !== 2) {
+  console.error(
+    JSON.stringify({ message: `FORWARDED_HOPS: expected 1 or 2, got ${process.env.FORWARDED_HOPS}` }),
+  );
+  process.exit(64);
+}
+
+/** The client: the X-Forwarded-For entry the first proxy in front of us appended, else the peer. */
+function clientAddress(req: IncomingMessage): string | undefined {
+  const header = req.headers["x-forwarded-for"];
+  const entries = typeof header === "string" ? header.split(",").map((e) => e.trim()) : [];
+  return entries.length >= forwardedHops ? entries[entries.length - forwardedHops] : req.socket.remoteAddress;
+}
 /** All interfaces by default (the ALB reaches the task's ENI); the host tests bind 127.0.0.1. */
 const host = process.env.HOST || undefined;
 /** Longer than the ALB's 60 s idle timeout: the ALB, not this server, closes idle connections. */
@@ -50,13 +68,10 @@ function respond(req: IncomingMessage, res: ServerResponse): void {
   res.end(req.method === "HEAD" ? undefined : body);
 
   res.on("finish", () => {
-    const forwardedFor = req.headers["x-forwarded-for"];
     const line = {
       time: new Date().toISOString(),
       request_id: requestId,
-      // The ALB appends the address that connected to it: the last X-Forwarded-For entry.
-      client_ip:
-        typeof forwardedFor === "string" ? forwardedFor.split(",").pop()?.trim() : req.socket.remoteAddress,
+      client_ip: clientAddress(req),
       peer_ip: req.socket.remoteAddress,
       method: req.method,
       uri: req.url,

@@ -17,6 +17,8 @@ export const DEBIAN_UWSGI_PLUGINS = ["--plugin", "python3,logfile"];
 export interface StackOptions {
   /** VPC_CIDR given to web's entrypoint. */
   readonly vpcCidr: string;
+  /** More environment for web's entrypoint (FORWARDED_HOPS, say). @default none */
+  readonly webEnv?: Record<string, string>;
   /** Environment for uwsgi on top of what the app image sets (ENV). */
   readonly appEnv?: Record<string, string>;
   /** Serve test/docker/fixtures/slow_app.py (the sample app plus /slow?seconds=N) instead of app.py. */
@@ -100,10 +102,14 @@ export async function startApp(layout: HostLayout, options: Omit<StackOptions, "
 }
 
 /** Starts nginx through the web image's entrypoint and waits until its health check passes. */
-export async function startWeb(layout: HostLayout, vpcCidr: string): Promise<Server> {
+export async function startWeb(
+  layout: HostLayout,
+  vpcCidr: string,
+  env: Record<string, string> = {},
+): Promise<Server> {
   const [entrypoint] = imageCommand("nginx", "ENTRYPOINT").map(layout.hostPath);
   const web = startServer("web", entrypoint, [], {
-    env: { PATH, [WEB_ENV.vpcCidr]: vpcCidr },
+    env: { PATH, ...env, [WEB_ENV.vpcCidr]: vpcCidr },
     user: { uid: WEB_UID, gid: SHARED_GID },
     logDir: join(layout.root, "logs"),
   });
@@ -121,7 +127,7 @@ export async function startWeb(layout: HostLayout, vpcCidr: string): Promise<Ser
 export async function startStack(options: StackOptions): Promise<Stack> {
   const layout = await newLayout(options.variant);
   const app = await startApp(layout, options);
-  const web = await startWeb(layout, options.vpcCidr);
+  const web = await startWeb(layout, options.vpcCidr, options.webEnv);
   return {
     layout,
     app,
