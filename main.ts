@@ -1,14 +1,17 @@
 import { App } from "cdktf";
 import { loadEnvironments } from "./config/load";
-import { EnvironmentStack } from "./stacks/environment-stack";
+import { loadBootstrap } from "./config/load-bootstrap";
+import { addStacks } from "./stacks/app";
 
-/** Reads every environment file, and synthesizes one stack each only when all of them are valid. */
+/** Reads every environment file (and bootstrap.yaml), and synthesizes only when all of them are valid. */
 function main(): number {
   // cdktf captures a stack trace for every token it creates; with tsx's source maps each costs a
   // source-map lookup (about a fifth of synthesis). Our errors are config messages, not traces.
   process.setSourceMapsEnabled(false);
   const dir = process.env.CONFIG_DIR ?? "config";
   const { environments, errors } = loadEnvironments(dir);
+  const bootstrap = loadBootstrap(dir);
+  errors.push(...bootstrap.errors);
   if (errors.length > 0) {
     console.error(
       `Invalid configuration (${errors.length} problem${errors.length === 1 ? "" : "s"}); nothing was synthesized:`,
@@ -17,9 +20,10 @@ function main(): number {
     return 1;
   }
   const app = new App();
-  for (const env of environments) new EnvironmentStack(app, env);
+  addStacks(app, environments, bootstrap.bootstrap);
   app.synth();
-  console.log(`Synthesized ${environments.map((e) => e.name).join(", ")} into ${app.outdir}/stacks/`);
+  const names = app.node.children.map((c) => c.node.id);
+  console.log(`Synthesized ${names.join(", ")} into ${app.outdir}/stacks/`);
   return 0;
 }
 
