@@ -19,8 +19,11 @@ export interface CatalogueAction {
 export interface Catalogue {
   source: string;
   actions: Record<string, CatalogueAction>;
-  /** `service:type` → ARN format, e.g. `arn:${Partition}:ec2:${Region}:${Account}:subnet/${SubnetId}`. */
-  resourceTypes: Record<string, string>;
+  /**
+   * `service:type` → its ARN format (`arn:${Partition}:ec2:${Region}:${Account}:subnet/${SubnetId}`) and
+   * the condition keys of the type itself, which apply to every action on it (aws:ResourceTag for KMS keys).
+   */
+  resourceTypes: Record<string, { arn: string; conditionKeys: ConditionKey[] }>;
 }
 
 export const CATALOGUE = data as Catalogue;

@@ -151,9 +151,16 @@ function grantsFor(
   return scoped.flatMap(([type, facts]): Grant[] => {
     const key = `${service}:${type}`;
     const scope = RESOURCE_SCOPES[key];
-    const format = CATALOGUE.resourceTypes[key];
+    const { arn: format, conditionKeys: typeKeys } = CATALOGUE.resourceTypes[key];
     const resources = scopedArns(format, scope, inventory);
-    const keys = [...new Set([...facts.conditionKeys, ...entry.conditionKeys])];
+    // aws:RequestTag where IAM lists it for the action; aws:ResourceTag also where it lists it for the type.
+    const keys = [
+      ...new Set([
+        ...facts.conditionKeys,
+        ...entry.conditionKeys,
+        ...typeKeys.filter((k) => k === "aws:ResourceTag"),
+      ]),
+    ];
     const conditions = extraConditions(entry, facts.conditionKeys, inventory, options);
     if (scope.by !== "tag" || use === "read") {
       return [{ resources, conditions, kind: scope.by === "name" || scope.by === "zones" ? "name" : "any" }];
@@ -227,21 +234,26 @@ export function scopedArns(format: string, scope: Scope, inventory: EnvironmentI
         : ["*"];
   const variable = scope.by === "name" ? scope.variable : undefined;
   const variables = [...format.replace(/\[[^\]]*\]/g, "").matchAll(/\$\{(\w+)\}/g)].map((m) => m[1]);
-  const target = variable ?? variables.find((v) => !["Partition", "Region", "Account"].includes(v));
+  const target = variable ?? variables.find((v) => !["Partition", "Region", "Account", "Scope"].includes(v));
   const regions = variables.includes("Region") ? inventory.regions : [""];
-  const arns = regions.flatMap((region) => {
-    const known: Record<string, string> = {
-      Partition: inventory.partition,
-      Region: region,
-      Account: inventory.account,
-    };
-    return names.map((name) =>
-      format
-        // An optional part such as the event bus of `rule/[${EventBusName}/]${RuleName}`: the default bus.
-        .replace(/\[[^\]]*\]/g, "")
-        .replace(/\$\{(\w+)\}/g, (_, v: string) => known[v] ?? (v === target ? name : "*")),
-    );
-  });
+  // WAF's scope is spelled out: a pattern in the first part of the resource is easy to misread.
+  const wafScopes = variables.includes("Scope") ? ["regional", "global"] : [""];
+  const arns = regions.flatMap((region) =>
+    wafScopes.flatMap((wafScope) => {
+      const known: Record<string, string> = {
+        Partition: inventory.partition,
+        Region: region,
+        Account: inventory.account,
+        Scope: wafScope,
+      };
+      return names.map((name) =>
+        format
+          // An optional part such as the event bus of `rule/[${EventBusName}/]${RuleName}`: the default bus.
+          .replace(/\[[^\]]*\]/g, "")
+          .replace(/\$\{(\w+)\}/g, (_, v: string) => known[v] ?? (v === target ? name : "*")),
+      );
+    }),
+  );
   if (scope.by === "zones" && arns.length === 0) {
     throw new Error(
       `stack ${inventory.name}: expected the hosted zone of its records, got a reference or none`,

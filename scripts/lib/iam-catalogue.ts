@@ -70,7 +70,8 @@ export async function buildCatalogue(): Promise<Catalogue> {
       if (!rt.required && !RESOURCE_SCOPES[key]) continue;
       entry.resourceTypes[rt.name] = { required: rt.required, conditionKeys: known(rt.conditionKeys) };
       if (!catalogue.resourceTypes[key]) {
-        catalogue.resourceTypes[key] = (await iamResourceTypeDetails(service, rt.name)).arn;
+        const type = await iamResourceTypeDetails(service, rt.name);
+        catalogue.resourceTypes[key] = { arn: type.arn, conditionKeys: known(type.conditionKeys ?? []) };
       }
     }
     catalogue.actions[action] = entry;
