@@ -97,7 +97,7 @@ export class BootstrapStack extends TerraformStack {
   }
 
   private addOutputs(inventories: EnvironmentInventory[], perAccount: boolean): void {
-    const lockTable = this.state.lockTable;
+    const lockTable = this.state.lockTableName;
     for (const inv of inventories) {
       const pair = this.pairs[perAccount ? "account" : inv.name];
       const backend = [
@@ -108,7 +108,7 @@ export class BootstrapStack extends TerraformStack {
         `    key: ${stateObjectKey(inv.name)}`,
         `    region: ${this.context.region}`,
         `    kmsKeyId: ${this.state.key.arn}`,
-        ...(lockTable ? [`    dynamodbTable: ${lockTable.name}`] : []),
+        ...(lockTable ? [`    dynamodbTable: ${lockTable}`] : []),
         "",
       ].join("\n");
       const id = inv.name.replace(/-/g, "_");

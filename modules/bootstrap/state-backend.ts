@@ -22,6 +22,8 @@ export class StateBackend extends Construct {
   readonly bucket: SecureBucket;
   readonly key: KmsKey;
   readonly lockTable?: DynamodbTable;
+  /** The lock table's name, as environment files name it. */
+  readonly lockTableName?: string;
 
   constructor(scope: Construct, id: string, props: StateBackendProps) {
     super(scope, id);
@@ -38,8 +40,9 @@ export class StateBackend extends Construct {
       noncurrentVersionDays: props.noncurrentVersionDays,
     });
     if (props.dynamodbLockTable) {
+      this.lockTableName = ctx.naming.name("generic", "tflock");
       this.lockTable = new DynamodbTable(this, "lock-table", {
-        name: ctx.naming.name("generic", "tflock"),
+        name: this.lockTableName,
         billingMode: "PAY_PER_REQUEST",
         hashKey: "LockID",
         attribute: [{ name: "LockID", type: "S" }],
