@@ -10,7 +10,7 @@ import { type IamPolicy, policyJson } from "../../constructs/policy";
 import { ASSUME_ROLE } from "../../facts/iam/fixed-actions";
 import type { EnvironmentInventory } from "./inventory";
 import { boundaryPolicyName, type RoleGroup } from "./names";
-import { type BootstrapResources, rolePolicyDocuments } from "./role-policies";
+import { type BootstrapResources, boundaryDocument, rolePolicyDocuments } from "./role-policies";
 import { deployerTrust, plannerTrust, type TrustInput } from "./trust";
 
 export interface RolePairProps {
@@ -47,22 +47,21 @@ export class RolePair extends Construct {
     super(scope, id);
     const ctx = props.context;
     const naming = ctx.naming;
-    const boundaryName = boundaryPolicyName(naming.project, props.group);
-    // Named, not referenced: the deployer's CreateRole condition compares it with what the environment
-    // stacks set (modules/bootstrap/names.ts builds the same ARN for them).
-    this.boundaryArn = `arn:${ctx.partition}:iam::${ctx.account}:policy/${boundaryName}`;
+    const envs = props.inventories.map((i) => i.name).join(", ");
+    const where = "config/bootstrap.yaml: roles";
+    // Its name is the one the environment stacks rebuild (modules/bootstrap/names.ts); here, a reference.
+    const boundary = new AwsIamPolicy(this, "boundary", {
+      name: boundaryPolicyName(naming.project, props.group),
+      description: `Permissions boundary of every role of ${envs}`,
+      policy: JSON.stringify(boundaryDocument(props.inventories, props.resources, where)),
+    });
+    this.boundaryArn = boundary.arn;
     const documents = rolePolicyDocuments(
       props.inventories,
       { ...props.resources, boundaryArn: this.boundaryArn },
       props.roles.maxManagedPolicies,
-      "config/bootstrap.yaml: roles",
+      where,
     );
-    const envs = props.inventories.map((i) => i.name).join(", ");
-    new AwsIamPolicy(this, "boundary", {
-      name: boundaryName,
-      description: `Permissions boundary of every role of ${envs}`,
-      policy: JSON.stringify(documents.boundary[0]),
-    });
     const trust: TrustInput = {
       partition: ctx.partition,
       account: ctx.account,

@@ -115,7 +115,7 @@ export function deployerStatements(
  * bucket's protection or the state key, change the bootstrap's roles and policies, remove a permissions
  * boundary, attach AWS's broad managed policies, stop the audit trail.
  */
-export function guardRailStatements(r: BootstrapResources): PolicyStatement[] {
+export function guardRailStatements(r: Omit<BootstrapResources, "boundaryArn">): PolicyStatement[] {
   const iam = (kind: string) => `arn:${r.partition}:iam::${r.account}:${kind}/${r.bootstrapPrefix}-*`;
   return [
     {
@@ -164,7 +164,7 @@ export function guardRailStatements(r: BootstrapResources): PolicyStatement[] {
  */
 export function boundaryStatements(
   inventories: EnvironmentInventory[],
-  r: BootstrapResources,
+  r: Omit<BootstrapResources, "boundaryArn">,
 ): PolicyStatement[] {
   const actions = [...new Set(inventories.flatMap((i) => i.runtimeActions))].sort();
   return [
@@ -196,7 +196,7 @@ export function rolePolicyDocuments(
     planner: packPolicies(plannerStatements(inventories, r)),
     deployer: packPolicies(deployerStatements(inventories, r)),
     guardRails: packPolicies(guardRailStatements(r)),
-    boundary: packPolicies(boundaryStatements(inventories, r)),
+    boundary: [boundaryDocument(inventories, r, where)],
   };
   const names = inventories.map((i) => i.name).join(", ");
   const check = (role: string, count: number) => {
@@ -208,10 +208,21 @@ export function rolePolicyDocuments(
   };
   check("planner", documents.planner.length);
   check("deployer", documents.deployer.length + documents.guardRails.length);
-  if (documents.boundary.length > 1) {
+  return documents;
+}
+
+/** The permissions boundary as one managed policy document; throws when it would need more than one. */
+export function boundaryDocument(
+  inventories: EnvironmentInventory[],
+  r: Omit<BootstrapResources, "boundaryArn">,
+  where = "roles",
+): IamPolicy {
+  const documents = packPolicies(boundaryStatements(inventories, r));
+  if (documents.length > 1) {
+    const names = inventories.map((i) => i.name).join(", ");
     throw new Error(
-      `${where}: expected the permissions boundary of ${names} to fit one managed policy, got ${documents.boundary.length}`,
+      `${where}: expected the permissions boundary of ${names} to fit one managed policy, got ${documents.length}`,
     );
   }
-  return documents;
+  return documents[0];
 }

@@ -47,6 +47,8 @@ export function bootstrapSubstitutions(account: string, region = "eu-west-1") {
     if (/^aws_kms_key\.[\w-]+\.arn$/.test(expression)) {
       return `arn:aws:kms:${region}:${account}:key/0f1e2d3c-0000-4000-8000-000000000001`;
     }
+    const boundary = /^aws_iam_policy\.roles-([\w-]+)_boundary_\w+\.arn$/.exec(expression);
+    if (boundary) return `arn:aws:iam::${account}:policy/fws-bootstrap-${boundary[1]}-boundary`;
     const role = /^aws_iam_role\.[\w-]+_(planner|deployer)_[\w]+\.arn$/.exec(expression);
     if (role) return `arn:aws:iam::${account}:role/bootstrap-${role[1]}`;
     return undefined;
