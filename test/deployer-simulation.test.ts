@@ -212,6 +212,27 @@ describe.each(cases)("%s", (env, stackName) => {
       );
     });
 
+    it("may create the service-linked roles its services need, and change no other service-linked role", async () => {
+      const linkedRole = (s: string, n: string) => `arn:aws:iam::${account}:role/aws-service-role/${s}/${n}`;
+      expect(
+        await deploy("iam:CreateServiceLinkedRole", linkedRole("ecs.amazonaws.com", "AWSServiceRoleForECS"), {
+          "iam:AWSServiceName": "ecs.amazonaws.com",
+        }),
+      ).toBe("Allowed");
+      expect(
+        await deploy("iam:CreateServiceLinkedRole", linkedRole("ecs.amazonaws.com", "AWSServiceRoleForECS"), {
+          "iam:AWSServiceName": "rds.amazonaws.com",
+        }),
+      ).not.toBe("Allowed");
+      for (const action of ["iam:DeleteRole", "iam:UpdateAssumeRolePolicy", "iam:PutRolePolicy"]) {
+        expect(
+          await deploy(action, linkedRole("ecs.amazonaws.com", "AWSServiceRoleForECS"), {
+            "iam:PermissionsBoundary": boundaryArn,
+          }),
+        ).not.toBe("Allowed");
+      }
+    });
+
     it("may not stop or delete CloudTrail, nor change the bootstrap's roles", async () => {
       expect(await deploy("cloudtrail:StopLogging", arn("cloudtrail", `trail/fws-${env}-trail`))).toBe(
         "ExplicitlyDenied",
@@ -263,6 +284,10 @@ describe.each(cases)("%s", (env, stackName) => {
       );
       expect(await withBoundary("s3:PutBucketPolicy", stateBucket)).not.toBe("Allowed");
       expect(await withBoundary("kms:ScheduleKeyDeletion", stateKey)).not.toBe("Allowed");
+      // The state holds secrets: a role of the environment reads no state, even with s3:GetObject on "*".
+      expect(await withBoundary("s3:GetObject", stateObject)).toBe("ExplicitlyDenied");
+      expect(await withBoundary("kms:Decrypt", stateKey)).toBe("ExplicitlyDenied");
+      expect(await withBoundary("s3:GetObject", `arn:aws:s3:::fws-${env}-artifacts/x`)).toBe("Allowed");
     });
   });
 

@@ -18,6 +18,9 @@ export const LOCK_TABLE = [
   "dynamodb:DeleteItem",
 ] as const;
 
+/** What a service does with the caller's permission on first use (ECS, ELB, Application Auto Scaling…). */
+export const CREATE_LINKED_ROLE = "iam:CreateServiceLinkedRole";
+
 /** Handing a project role to the service that assumes it. */
 export const PASS_ROLE = "iam:PassRole";
 
@@ -46,6 +49,15 @@ export const DENY_STATE_KEY = [
   "kms:TagResource",
   "kms:UntagResource",
 ] as const;
+
+/** Denied to every role of the environments (the boundary): the state's objects and its key. */
+export const DENY_STATE_DATA = [
+  "s3:GetObject",
+  "s3:GetObjectVersion",
+  "s3:PutObject",
+  "s3:DeleteObject",
+] as const;
+export const DENY_STATE_DATA_KEY = ["kms:Decrypt", "kms:GenerateDataKey", "kms:ReEncryptFrom"] as const;
 
 /** Denied on the bootstrap's roles and policies: the deployer may not widen or weaken itself. */
 export const DENY_BOOTSTRAP_IAM = [
@@ -83,8 +95,11 @@ export const FIXED_ACTIONS: readonly string[] = [
   ...STATE_KEY,
   ...LOCK_TABLE,
   PASS_ROLE,
+  CREATE_LINKED_ROLE,
   ...DENY_STATE_BUCKET,
   ...DENY_STATE_KEY,
+  ...DENY_STATE_DATA,
+  ...DENY_STATE_DATA_KEY,
   ...DENY_BOOTSTRAP_IAM,
   ...DENY_AUDIT,
   ASSUME_ROLE,

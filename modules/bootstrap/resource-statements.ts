@@ -1,6 +1,7 @@
 import type { Conditions, PolicyStatement } from "../../constructs/policy";
 import { CATALOGUE, type CatalogueAction, catalogued } from "../../facts/iam/catalogue";
-import { type Phase, RESOURCE_ACTIONS } from "../../facts/iam/resource-actions";
+import { CREATE_LINKED_ROLE } from "../../facts/iam/fixed-actions";
+import { PHASES, type Phase, RESOURCE_ACTIONS } from "../../facts/iam/resource-actions";
 import { RESOURCE_SCOPES, type Scope } from "../../facts/iam/resource-scopes";
 import type { EnvironmentInventory } from "./inventory";
 
@@ -61,6 +62,10 @@ export function resourceStatements(
         uses.set(action, (uses.get(action) ?? new Set()).add(USE[phase]));
       }
     }
+  }
+  // A service creates its service-linked role on first use, with the caller's permission.
+  if (options.phases.includes("create") && serviceLinkedRoles(inventory).length > 0) {
+    uses.set(CREATE_LINKED_ROLE, (uses.get(CREATE_LINKED_ROLE) ?? new Set()).add("create"));
   }
   const grants = new Map<string, { actions: Set<string>; statement: Grant }>();
   for (const [action, used] of [...uses].sort(([a], [b]) => a.localeCompare(b))) {
@@ -152,7 +157,7 @@ function grantsFor(
     const key = `${service}:${type}`;
     const scope = RESOURCE_SCOPES[key];
     const { arn: format, conditionKeys: typeKeys } = CATALOGUE.resourceTypes[key];
-    const resources = scopedArns(format, scope, inventory);
+    const resources = [...scopedArns(format, scope, inventory), ...linkedRoleArns(action, key, inventory)];
     // aws:RequestTag where IAM lists it for the action; aws:ResourceTag also where it lists it for the type.
     const keys = [
       ...new Set([
@@ -219,6 +224,23 @@ function merge(a?: Conditions, b?: Conditions): Conditions | undefined {
   return out;
 }
 
+/** What the deployer does to service-linked roles: create them, and manage the ones the stack declares. */
+const LINKED_ROLE_ACTIONS = new Set([
+  CREATE_LINKED_ROLE,
+  ...PHASES.flatMap((p) => RESOURCE_ACTIONS.aws_iam_service_linked_role[p] ?? []),
+]);
+
+/**
+ * A service-linked role is named by its service, not by the project: the roles of the services the
+ * environment's types need, for the service-linked-role actions only (no other role action reaches them).
+ */
+function linkedRoleArns(action: string, key: string, inventory: EnvironmentInventory): string[] {
+  if (key !== "iam:role" || !LINKED_ROLE_ACTIONS.has(action)) return [];
+  return serviceLinkedRoles(inventory).map(
+    (s) => `arn:${inventory.partition}:iam::${inventory.account}:role/aws-service-role/${s}/*`,
+  );
+}
+
 /** The ARNs of a resource type that belong to the environment, from the catalogue's ARN format. */
 export function scopedArns(format: string, scope: Scope, inventory: EnvironmentInventory): string[] {
   const fill = (text: string) =>
@@ -257,14 +279,6 @@ export function scopedArns(format: string, scope: Scope, inventory: EnvironmentI
   if (scope.by === "zones" && arns.length === 0) {
     throw new Error(
       `stack ${inventory.name}: expected the hosted zone of its records, got a reference or none`,
-    );
-  }
-  // A service-linked role is not named by the project: the deployer names the one each service uses.
-  if (format.includes(":role/")) {
-    arns.push(
-      ...serviceLinkedRoles(inventory).map(
-        (s) => `arn:${inventory.partition}:iam::${inventory.account}:role/aws-service-role/${s}/*`,
-      ),
     );
   }
   return [...new Set(arns)].sort();

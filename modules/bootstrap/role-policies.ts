@@ -4,6 +4,8 @@ import {
   DENY_AUDIT,
   DENY_BOOTSTRAP_IAM,
   DENY_STATE_BUCKET,
+  DENY_STATE_DATA,
+  DENY_STATE_DATA_KEY,
   DENY_STATE_KEY,
   LOCK_TABLE,
   PASS_ROLE,
@@ -171,6 +173,14 @@ export function boundaryStatements(
     // A ceiling, not a grant: each role's own policy names its resources; the boundary caps the actions.
     ...(actions.length > 0 ? [{ sid: "CeilingOfTheEnvironmentsRoles", actions, resources: ["*"] }] : []),
     ...guardRailStatements(r),
+    // The state holds every secret Terraform saw: only the planner and the deployer read it.
+    {
+      sid: "DenyStateObjects",
+      effect: "Deny",
+      actions: [...DENY_STATE_DATA],
+      resources: [`${r.stateBucketArn}/*`],
+    },
+    { sid: "DenyStateKeyUse", effect: "Deny", actions: [...DENY_STATE_DATA_KEY], resources: [r.stateKeyArn] },
   ];
 }
 
