@@ -68,7 +68,7 @@ export function resourceStatements(
     uses.set(CREATE_LINKED_ROLE, (uses.get(CREATE_LINKED_ROLE) ?? new Set()).add("create"));
   }
   const grants = new Map<string, { actions: Set<string>; statement: Grant }>();
-  for (const [action, used] of [...uses].sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [action, used] of [...uses].sort(([a], [b]) => byText(a, b))) {
     for (const use of used) {
       for (const grant of grantsFor(action, use, inventory, options)) {
         const key = JSON.stringify([grant.resources, grant.conditions ?? {}]);
@@ -81,7 +81,7 @@ export function resourceStatements(
   const labelled = [...grants.values()].map((g) => ({ ...g, label: labelOf([...g.actions], g.statement) }));
   const counts = new Map<string, number>();
   return labelled
-    .sort((a, b) => a.label.localeCompare(b.label) || compareGrant(a, b))
+    .sort((a, b) => byText(a.label, b.label) || compareGrant(a, b))
     .map((g) => {
       const n = (counts.get(g.label) ?? 0) + 1;
       counts.set(g.label, n);
@@ -100,8 +100,10 @@ interface Grant {
   readonly kind: "any" | "name" | "tag" | "wildcard";
 }
 
+/** Code-point order: the same on every machine, whatever its locale (localeCompare is not). */
+const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 const compareGrant = (a: { statement: Grant }, b: { statement: Grant }) =>
-  JSON.stringify(a.statement).localeCompare(JSON.stringify(b.statement));
+  byText(JSON.stringify(a.statement), JSON.stringify(b.statement));
 
 const pascal = (service: string) =>
   service
