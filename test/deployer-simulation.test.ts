@@ -149,6 +149,13 @@ describe.each(cases)("%s", (env, stackName) => {
       expect(await deploy("iam:PassRole", own, { "iam:PassedToService": "lambda.amazonaws.com" })).not.toBe(
         "Allowed",
       );
+      const configRole = `arn:aws:iam::${account}:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig`;
+      const recorder = inv.resourceTypes.includes("aws_config_configuration_recorder")
+        ? "Allowed"
+        : "ImplicitlyDenied";
+      expect(
+        await deploy("iam:PassRole", configRole, { "iam:PassedToService": "config.amazonaws.com" }),
+      ).toBe(recorder);
       for (const other of ["admin", "fws-bootstrap-dev-deployer", "other-dev-task"]) {
         expect(
           await deploy("iam:PassRole", `arn:aws:iam::${account}:role/${other}`, {

@@ -15,7 +15,7 @@ export interface EnvironmentInventory {
   readonly regions: string[];
   /** Terraform resource types, and `data.<type>` for data sources, sorted. */
   readonly resourceTypes: string[];
-  /** Service principals the stack's roles trust: where the deployer may pass them. */
+  /** Service principals the stack's roles (and service-linked roles) trust: where the deployer may pass them. */
   readonly roleServices: string[];
   /** Names of the stack's roles that CodeBuild assumes. */
   readonly codeBuildRoleNames: string[];
@@ -72,7 +72,13 @@ export function inventoryOf(stack: SynthesizedStack): EnvironmentInventory {
       ...Object.keys(resources),
       ...Object.keys(stack.data ?? {}).map((t) => `data.${t}`),
     ]),
-    roleServices: sorted(roles.flatMap(trusted)),
+    roleServices: sorted([
+      ...roles.flatMap(trusted),
+      // A service-linked role is passed to its service too (AWS Config's recorder names its own).
+      ...bodies("aws_iam_service_linked_role")
+        .map((r) => r.aws_service_name)
+        .filter(isLiteral),
+    ]),
     codeBuildRoleNames: sorted(
       roles
         .filter((r) => trusted(r).includes("codebuild.amazonaws.com"))
