@@ -75,9 +75,9 @@ export class RolePair extends Construct {
       plannerTrust(trust),
     );
     this.deployer = this.role("deployer", `Applies and destroys ${envs}`, deployerTrust(trust));
-    this.attach(this.planner, this.roleName("planner"), documents.planner);
-    this.attach(this.deployer, this.roleName("deployer"), documents.deployer);
-    this.attach(this.deployer, this.roleName("deployer"), documents.guardRails, "guardrails");
+    this.attach(this.planner, "planner", documents.planner);
+    this.attach(this.deployer, "deployer", documents.deployer);
+    this.attach(this.deployer, "deployer", documents.guardRails, "guardrails");
     if (props.assumedBy.mfaGroup) this.group = this.addGroup(props.group);
   }
 
@@ -95,19 +95,18 @@ export class RolePair extends Construct {
   }
 
   /** One managed policy per document, named `<role>-<n>` (or `<role>-<label>`), attached to the role. */
-  private attach(role: IamRole, roleName: string, documents: IamPolicy[], label?: string): void {
+  private attach(role: IamRole, kind: string, documents: IamPolicy[], label?: string): void {
     documents.forEach((document, i) => {
       const suffix = label ?? String(i + 1);
-      const name = this.props.context.naming.name(
-        "iamPolicyName",
-        `${roleName.slice(this.props.context.naming.prefix.length + 1)}-${suffix}`,
-      );
-      const policy = new AwsIamPolicy(this, `${name}-policy`, {
-        name,
-        description: `${label ?? "Permissions"} ${i + 1} of ${documents.length} of ${roleName}, generated from the environments' stacks`,
+      const policy = new AwsIamPolicy(this, `${kind}-${suffix}`, {
+        name: this.props.context.naming.name("iamPolicyName", this.props.group, kind, suffix),
+        description: `${label ?? "permissions"} ${i + 1} of ${documents.length} of the ${kind}, generated from the environments' stacks`,
         policy: JSON.stringify(document),
       });
-      new IamRolePolicyAttachment(this, `${name}-attachment`, { role: role.name, policyArn: policy.arn });
+      new IamRolePolicyAttachment(this, `${kind}-${suffix}-attachment`, {
+        role: role.name,
+        policyArn: policy.arn,
+      });
     });
   }
 
