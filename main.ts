@@ -3,6 +3,9 @@ import { loadEnvironments } from "./config/load";
 import { loadBootstrap } from "./config/load-bootstrap";
 import { addStacks } from "./stacks/app";
 
+/** Messages written for a person start with the file to change: `config/bootstrap.yaml: roles: …`. */
+const PERSON_FACING = /^[\w./-]+\.(yaml|ts|json): /;
+
 /** Reads every environment file (and bootstrap.yaml), and synthesizes only when all of them are valid. */
 function main(): number {
   // cdktf captures a stack trace for every token it creates; with tsx's source maps each costs a
@@ -20,7 +23,14 @@ function main(): number {
     return 1;
   }
   const app = new App();
-  addStacks(app, environments, bootstrap.bootstrap);
+  try {
+    addStacks(app, environments, bootstrap.bootstrap);
+  } catch (e) {
+    // What generation refuses (an unmapped resource type, roles beyond IAM's limits) names its file.
+    if (!(e instanceof Error) || !PERSON_FACING.test(e.message)) throw e;
+    console.error(`Cannot generate the bootstrap; nothing was synthesized:\n  ${e.message}`);
+    return 1;
+  }
   app.synth();
   const names = app.node.children.map((c) => c.node.id);
   console.log(`Synthesized ${names.join(", ")} into ${app.outdir}/stacks/`);

@@ -1,3 +1,7 @@
+import { spawnSync } from "node:child_process";
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { loadEnvironments } from "../config/load";
 import { loadBootstrap, parseBootstrap } from "../config/load-bootstrap";
 import type { BootstrapConfig } from "../config/schema/bootstrap";
@@ -242,6 +246,24 @@ describe("config/bootstrap.yaml", () => {
       'config/bootstrap.yaml: assumedBy.githubActions.deployFrom: expected "environment" or "branch:<name>", got "tag:v1"',
       'config/bootstrap.yaml: assumedBy.principals.0: expected an IAM role or user ARN, got "bob"',
     ]);
+  });
+
+  it("makes npm run synth stop with the message, and write nothing, when the bootstrap cannot be generated", () => {
+    const dir = mkdtempSync(join(tmpdir(), "fws-bootstrap-config-"));
+    copyFileSync("config/dev.yaml", join(dir, "dev.yaml"));
+    writeFileSync(join(dir, "bootstrap.yaml"), "assumedBy:\n  mfaGroup: false\n");
+    const outdir = join(dir, "out");
+    const run = spawnSync(process.execPath, ["--import", "tsx", "main.ts"], {
+      env: { ...process.env, CONFIG_DIR: dir, CDKTF_OUTDIR: outdir },
+      encoding: "utf8",
+    });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toBe(
+      "Cannot generate the bootstrap; nothing was synthesized:\n  config/bootstrap.yaml: assumedBy: expected at least one way to assume the planner (githubActions, codeBuild, principals or mfaGroup), got none\n",
+    );
+    // cdktf makes the output directories as the stacks are built; no stack is written into them.
+    const stacks = join(outdir, "stacks");
+    expect(existsSync(stacks) ? readdirSync(stacks) : []).toEqual([]);
   });
 
   it("refuses a bootstrap nobody could use", () => {
