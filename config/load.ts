@@ -33,7 +33,8 @@ export function loadEnvironments(dir: string): LoadResult {
     };
   }
   const files = readdirSync(dir)
-    .filter((f) => [".yaml", ".yml"].includes(extname(f)))
+    // bootstrap.yaml configures the account's bootstrap stack (config/load-bootstrap.ts), not an environment.
+    .filter((f) => [".yaml", ".yml"].includes(extname(f)) && basename(f, extname(f)) !== "bootstrap")
     .sort()
     .map((f) => join(dir, f));
   if (files.length === 0) {

@@ -13,6 +13,8 @@ export interface StackContext {
   readonly dnsSuffix: string;
   /** Production: data holders cannot be destroyed, keys wait 30 days before deletion. */
   readonly production: boolean;
+  /** The permissions boundary every role of the environment carries (the bootstrap's). @default none */
+  readonly permissionsBoundaryArn?: string;
 }
 
 /** The partition a region belongs to, and that partition's DNS suffix. */

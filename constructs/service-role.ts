@@ -36,6 +36,7 @@ export class ServiceRole extends Construct {
       description: props.description,
       assumeRolePolicy: trustPolicyJson({ Service: props.service }, props.trustConditions),
       maxSessionDuration: 3600,
+      permissionsBoundary: props.context.permissionsBoundaryArn,
     });
     this.arn = this.role.arn;
     if (props.statements && props.statements.length > 0) {

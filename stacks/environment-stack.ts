@@ -17,6 +17,11 @@ import { WebService } from "../modules/service/service";
 import { frontHealthPath, secretKeyArns, serviceContainers } from "./containers";
 import { configureBackend, environmentProviders } from "./providers";
 
+export interface EnvironmentStackOptions {
+  /** The bootstrap's permissions boundary, which every role of the stack carries. @default none */
+  readonly permissionsBoundaryArn?: string;
+}
+
 /**
  * One environment: its provider, state backend and every module, created in order and wired together.
  * The only place that knows every module.
@@ -33,7 +38,7 @@ export class EnvironmentStack extends TerraformStack {
   readonly audit: Audit;
   readonly pipeline?: DeliveryPipeline;
 
-  constructor(scope: Construct, config: EnvironmentConfig) {
+  constructor(scope: Construct, config: EnvironmentConfig, options: EnvironmentStackOptions = {}) {
     super(scope, config.name);
     const { partition, dnsSuffix } = partitionOf(config.region);
     const ctx: StackContext = {
@@ -43,6 +48,7 @@ export class EnvironmentStack extends TerraformStack {
       partition,
       dnsSuffix,
       production: config.production,
+      permissionsBoundaryArn: options.permissionsBoundaryArn,
     };
     this.context = ctx;
 

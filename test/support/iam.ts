@@ -120,6 +120,8 @@ export interface SimulationRequest {
   readonly identityPolicies?: PolicyInput[];
   /** The resource's own policy: key, bucket, topic or trust policy. @default none */
   readonly resourcePolicy?: PolicyInput;
+  /** The principal's permissions boundary. @default none */
+  readonly permissionsBoundary?: PolicyInput;
   /** An IAM ARN (`arn:aws:iam::111111111111:role/x`) or a service principal (`logs.eu-west-1.amazonaws.com`). */
   readonly principal: string;
   readonly action: string;
@@ -195,6 +197,9 @@ export async function simulate(request: SimulationRequest): Promise<Decision> {
     serviceControlPolicies: [],
     resourceControlPolicies: [],
     resourcePolicy: request.resourcePolicy && substitute(request.resourcePolicy, substitutions),
+    permissionBoundaryPolicies: request.permissionsBoundary
+      ? [{ name: "boundary", policy: substitute(request.permissionsBoundary, substitutions) }]
+      : undefined,
   };
   const response = await runSimulation(simulation, { simulationMode: "Strict" });
   const what = `simulate ${principal} ${action} on ${resource}`;

@@ -2,6 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadEnvironments } from "../../config/load";
+import { loadBootstrap } from "../../config/load-bootstrap";
 import { planStackOffline } from "../../scripts/lib/offline-plan";
 import { synthToDir } from "./synth";
 
@@ -12,17 +13,19 @@ import { synthToDir } from "./synth";
  */
 export function describeOfflinePlans(dir: string): { root: string; workRoot: string } {
   const { environments, errors } = loadEnvironments(dir);
+  const { bootstrap, errors: bootstrapErrors } = loadBootstrap(dir);
   const root = mkdtempSync(join(tmpdir(), "fws-plan-test-"));
   const outdir = join(root, "cdktf.out");
   const workRoot = join(root, "work");
 
   describe(`offline terraform plan of ${dir}`, () => {
     beforeAll(() => {
-      expect(errors).toEqual([]);
-      synthToDir(environments, outdir);
+      expect([...errors, ...bootstrapErrors]).toEqual([]);
+      synthToDir(environments, outdir, bootstrap);
     });
 
-    it.each(environments.map((c) => c.name))(
+    const accounts = bootstrap ? [...new Set(environments.map((c) => c.account))] : [];
+    it.each([...environments.map((c) => c.name), ...accounts.map((a) => `bootstrap-${a}`)])(
       "%s: init, validate and plan succeed with no error or warning",
       (name) => {
         const result = planStackOffline(join(outdir, "stacks", name), { workRoot });

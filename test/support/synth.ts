@@ -2,6 +2,8 @@ import { readFileSync } from "node:fs";
 import { basename, extname } from "node:path";
 import { App, Testing } from "cdktf";
 import { type EnvironmentConfig, parseEnvironment } from "../../config/load";
+import type { BootstrapConfig } from "../../config/schema/bootstrap";
+import { addStacks } from "../../stacks/app";
 import { EnvironmentStack } from "../../stacks/environment-stack";
 
 export type Body = Record<string, any>;
@@ -31,10 +33,10 @@ export function synthConfig(config: EnvironmentConfig): StackJson {
   return JSON.parse(Testing.synth(stack)) as StackJson;
 }
 
-/** Synthesizes every config into `outdir/stacks/<name>`, as `cdktf synth` does. */
-export function synthToDir(configs: EnvironmentConfig[], outdir: string): void {
+/** Synthesizes every config (and the bootstrap, when given) into `outdir/stacks/<name>`, as `npm run synth` does. */
+export function synthToDir(configs: EnvironmentConfig[], outdir: string, bootstrap?: BootstrapConfig): void {
   const app = new App({ outdir });
-  for (const c of configs) new EnvironmentStack(app, c);
+  addStacks(app, configs, bootstrap);
   app.synth();
 }
 

@@ -1,0 +1,101 @@
+/**
+ * What the bootstrap needs to know about one environment, read from its synthesized stack (the Terraform
+ * JSON `cdktf synth` writes, or `TerraformStack.toTerraform()` in the same app): the resource types it
+ * creates, where, under which names and tags, and what its own roles do. Reading the output rather than
+ * the modules keeps the bootstrap true to whatever the stack really contains, whoever changed it.
+ */
+
+export interface EnvironmentInventory {
+  /** The environment (stack) name. */
+  readonly name: string;
+  readonly project: string;
+  readonly account: string;
+  readonly partition: string;
+  /** Every region the stack's providers use: the environment's, and us-east-1 when CloudFront needs it. */
+  readonly regions: string[];
+  /** Terraform resource types, and `data.<type>` for data sources, sorted. */
+  readonly resourceTypes: string[];
+  /** Service principals the stack's roles (and service-linked roles) trust: where the deployer may pass them. */
+  readonly roleServices: string[];
+  /** Names of the stack's roles that CodeBuild assumes. */
+  readonly codeBuildRoleNames: string[];
+  /** Route 53 hosted zones the stack writes records into. */
+  readonly hostedZoneIds: string[];
+  /** Every action the stack's own role policies allow: the ceiling of the permissions boundary. */
+  readonly runtimeActions: string[];
+}
+
+type Body = Record<string, unknown>;
+export interface SynthesizedStack {
+  provider?: { aws?: Body[] };
+  resource?: Record<string, Record<string, Body>>;
+  data?: Record<string, Record<string, Body>>;
+}
+
+const sorted = (values: Iterable<string>) => [...new Set(values)].sort();
+const list = <T>(value: T | T[] | undefined): T[] =>
+  value === undefined ? [] : Array.isArray(value) ? value : [value];
+const isLiteral = (value: unknown): value is string => typeof value === "string" && !value.includes("${");
+
+interface Statement {
+  Effect?: string;
+  Action?: string | string[];
+  Principal?: { Service?: string | string[] };
+}
+const statementsOf = (text: unknown): Statement[] =>
+  typeof text === "string" ? list((JSON.parse(text) as { Statement?: Statement[] }).Statement) : [];
+
+export function inventoryOf(stack: SynthesizedStack): EnvironmentInventory {
+  const providers = stack.provider?.aws ?? [];
+  const main = providers.find((p) => p.alias === undefined) ?? providers[0];
+  if (!main) throw new Error("inventory: expected an aws provider in the stack, got none");
+  const tags = ((main.default_tags as Body[] | undefined)?.[0]?.tags ?? {}) as Record<string, string>;
+  const account = list(main.allowed_account_ids as string[] | undefined)[0];
+  if (!tags.project || !tags.environment || !account) {
+    throw new Error(
+      "inventory: expected the aws provider's allowed_account_ids and default tags project and environment",
+    );
+  }
+  const region = String(main.region);
+  const resources = stack.resource ?? {};
+  const bodies = (type: string) => Object.values(resources[type] ?? {});
+  const roles = bodies("aws_iam_role");
+  const trusted = (role: Body) =>
+    statementsOf(role.assume_role_policy).flatMap((s) => list(s.Principal?.Service));
+  return {
+    name: tags.environment,
+    project: tags.project,
+    account,
+    partition: region.startsWith("cn-") ? "aws-cn" : region.startsWith("us-gov-") ? "aws-us-gov" : "aws",
+    regions: sorted(providers.map((p) => String(p.region))),
+    resourceTypes: sorted([
+      ...Object.keys(resources),
+      ...Object.keys(stack.data ?? {}).map((t) => `data.${t}`),
+    ]),
+    roleServices: sorted([
+      ...roles.flatMap(trusted),
+      // A service-linked role is passed to its service too (AWS Config's recorder names its own).
+      ...bodies("aws_iam_service_linked_role")
+        .map((r) => r.aws_service_name)
+        .filter(isLiteral),
+    ]),
+    codeBuildRoleNames: sorted(
+      roles
+        .filter((r) => trusted(r).includes("codebuild.amazonaws.com"))
+        .map((r) => r.name)
+        .filter(isLiteral),
+    ),
+    hostedZoneIds: sorted(
+      bodies("aws_route53_record")
+        .map((r) => r.zone_id)
+        .filter(isLiteral),
+    ),
+    runtimeActions: sorted(
+      bodies("aws_iam_role_policy").flatMap((p) =>
+        statementsOf(p.policy)
+          .filter((s) => s.Effect !== "Deny")
+          .flatMap((s) => list(s.Action)),
+      ),
+    ),
+  };
+}

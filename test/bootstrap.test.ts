@@ -1,0 +1,278 @@
+import { spawnSync } from "node:child_process";
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { loadEnvironments } from "../config/load";
+import { loadBootstrap, parseBootstrap } from "../config/load-bootstrap";
+import type { BootstrapConfig } from "../config/schema/bootstrap";
+import { policiesNamed, synthBootstrapped } from "./support/bootstrap";
+import { simulate } from "./support/iam";
+import { type Body, policyOf, resourcesOf, type StackJson } from "./support/synth";
+
+/** The bootstrap stack of each account: state backend, roles' trust, outputs, configuration. */
+
+const app = synthBootstrapped();
+const dev = app.stacks["bootstrap-111111111111"];
+const one = (stack: StackJson, type: string): Body => {
+  const all = resourcesOf(stack, type);
+  expect(all).toHaveLength(1);
+  return all[0][1];
+};
+const role = (stack: StackJson, name: string) =>
+  resourcesOf(stack, "aws_iam_role")
+    .map(([, r]) => r)
+    .find((r) => r.name === name) as Body;
+
+describe("npm run synth with config/bootstrap.yaml", () => {
+  it("writes one bootstrap stack per account beside the environments", () => {
+    expect(Object.keys(app.stacks).sort()).toEqual([
+      "bootstrap-111111111111",
+      "bootstrap-222222222222",
+      "dev",
+      "prod",
+    ]);
+    expect(loadEnvironments("config").environments.map((e) => e.name)).toEqual(["dev", "prod"]);
+  });
+
+  it("gives every role of the environments the bootstrap's permissions boundary", () => {
+    for (const env of ["dev", "prod"]) {
+      const roles = resourcesOf(app.stacks[env], "aws_iam_role").map(([, r]) => r.permissions_boundary);
+      const account = env === "dev" ? "111111111111" : "222222222222";
+      expect(new Set(roles)).toEqual(
+        new Set([`arn:aws:iam::${account}:policy/fws-bootstrap-${env}-boundary`]),
+      );
+      const boundaries = policiesNamed(app.stacks[`bootstrap-${account}`], `fws-bootstrap-${env}-boundary`);
+      expect(boundaries.map((b) => b.name)).toEqual([`fws-bootstrap-${env}-boundary`]);
+    }
+  });
+});
+
+describe("the state backend", () => {
+  it("is a versioned, KMS-encrypted, TLS-only, private bucket that no plan can destroy", () => {
+    const bucket = one(dev, "aws_s3_bucket");
+    expect(bucket.bucket).toBe("fws-bootstrap-tfstate-111111111111-eu-west-1");
+    expect(bucket.force_destroy).toBe(false);
+    expect(bucket.lifecycle).toEqual({ prevent_destroy: true });
+    expect(one(dev, "aws_s3_bucket_versioning").versioning_configuration).toEqual({ status: "Enabled" });
+    const sse = one(dev, "aws_s3_bucket_server_side_encryption_configuration").rule[0];
+    expect(sse.apply_server_side_encryption_by_default.sse_algorithm).toBe("aws:kms");
+    expect(sse.apply_server_side_encryption_by_default.kms_master_key_id).toMatch(
+      /^\$\{aws_kms_key\.state_key_\w+\.arn\}$/,
+    );
+    const pab = one(dev, "aws_s3_bucket_public_access_block");
+    expect([
+      pab.block_public_acls,
+      pab.block_public_policy,
+      pab.ignore_public_acls,
+      pab.restrict_public_buckets,
+    ]).toEqual([true, true, true, true]);
+    const deny = policyOf(one(dev, "aws_s3_bucket_policy").policy).Statement[0];
+    expect(deny).toMatchObject({ Effect: "Deny", Condition: { Bool: { "aws:SecureTransport": "false" } } });
+  });
+
+  it("expires replaced state versions after the configured days (90 by default)", () => {
+    const rule = one(dev, "aws_s3_bucket_lifecycle_configuration").rule[0];
+    expect(rule.noncurrent_version_expiration).toEqual([{ noncurrent_days: 90 }]);
+    expect(rule.expiration).toBeUndefined();
+  });
+
+  it("has its own key: rotated, 30 days before deletion, never destroyed by a plan", () => {
+    const key = one(dev, "aws_kms_key");
+    expect([key.enable_key_rotation, key.deletion_window_in_days, key.lifecycle]).toEqual([
+      true,
+      30,
+      { prevent_destroy: true },
+    ]);
+    expect(one(dev, "aws_kms_alias").name).toBe("alias/fws-bootstrap-tfstate");
+  });
+
+  it("outputs the state section each environment file needs (S3-native locking by default)", () => {
+    expect(dev.output?.dev_state_config.value).toBe(
+      [
+        "state:",
+        "  backend: s3",
+        "  s3:",
+        "    bucket: fws-bootstrap-tfstate-111111111111-eu-west-1",
+        "    key: fargate-web-stack/dev.tfstate",
+        "    region: eu-west-1",
+        `    kmsKeyId: ${dev.output?.dev_state_config.value.match(/kmsKeyId: (.*)/)[1]}`,
+        "",
+      ].join("\n"),
+    );
+    expect(dev.output?.dev_state_config.value).toMatch(/kmsKeyId: \$\{aws_kms_key\.state_key_\w+\.arn\}/);
+    expect(dev.resource.aws_dynamodb_table).toBeUndefined();
+  });
+
+  it("adds a DynamoDB lock table on request: encrypted, recoverable, protected; the roles may use it", () => {
+    const withTable: BootstrapConfig = {
+      ...app.bootstrap,
+      state: { ...app.bootstrap.state, dynamodbLockTable: true },
+    };
+    const stack = synthBootstrapped("config", withTable).stacks["bootstrap-111111111111"];
+    const table = one(stack, "aws_dynamodb_table");
+    expect(table).toMatchObject({
+      name: "fws-bootstrap-tflock",
+      hash_key: "LockID",
+      billing_mode: "PAY_PER_REQUEST",
+      deletion_protection_enabled: true,
+      point_in_time_recovery: { enabled: true },
+      lifecycle: { prevent_destroy: true },
+    });
+    expect(stack.output?.dev_state_config.value).toContain("dynamodbTable: fws-bootstrap-tflock");
+    const planner = policiesNamed(stack, "fws-bootstrap-dev-planner")
+      .map((p) => p.policy)
+      .join("");
+    expect(planner).toContain('"Sid":"StateLockTable"');
+  });
+});
+
+describe("who may assume the roles", () => {
+  const trust = (name: string) => policyOf(role(dev, name).assume_role_policy).Statement;
+
+  it("lets GitHub Actions deploy from the environment named after the stack, and plan pull requests", () => {
+    const deployer = trust("fws-bootstrap-dev-deployer").find((s) => s.Sid === "GitHubActions");
+    expect(deployer).toEqual({
+      Sid: "GitHubActions",
+      Effect: "Allow",
+      Principal: {
+        Federated: expect.stringMatching(/^\$\{aws_iam_openid_connect_provider\.github-oidc\.arn\}$/),
+      },
+      Action: "sts:AssumeRoleWithWebIdentity",
+      Condition: {
+        StringEquals: {
+          "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
+          "token.actions.githubusercontent.com:sub": ["repo:example-org/web-site:environment:dev"],
+        },
+      },
+    });
+    const planner = trust("fws-bootstrap-dev-planner").find((s) => s.Sid === "GitHubActions");
+    expect(planner?.Condition.StringEquals["token.actions.githubusercontent.com:sub"]).toEqual([
+      "repo:example-org/web-site:pull_request",
+      "repo:example-org/web-site:environment:dev",
+    ]);
+    expect(one(dev, "aws_iam_openid_connect_provider")).toMatchObject({
+      url: "https://token.actions.githubusercontent.com",
+      client_id_list: ["sts.amazonaws.com"],
+    });
+  });
+
+  it("lets members of the operators group assume the planner, and the deployer only with MFA", async () => {
+    const group = one(dev, "aws_iam_group");
+    expect(group.name).toBe("fws-bootstrap-dev-operators");
+    const groupPolicy = one(dev, "aws_iam_group_policy").policy;
+    const deployerTrust = role(dev, "fws-bootstrap-dev-deployer").assume_role_policy;
+    const plannerTrust = role(dev, "fws-bootstrap-dev-planner").assume_role_policy;
+    const substitutions = (e: string) => {
+      const m = /_(planner|deployer)_\w+\.arn$/.exec(e);
+      if (m) return `arn:aws:iam::111111111111:role/fws-bootstrap-dev-${m[1]}`;
+      return e.includes("openid_connect")
+        ? "arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com"
+        : undefined;
+    };
+    const assume = (target: string, resourcePolicy: string, mfa: string) =>
+      simulate({
+        identityPolicies: [groupPolicy],
+        resourcePolicy,
+        principal: "arn:aws:iam::111111111111:user/alice",
+        action: "sts:AssumeRole",
+        resource: `arn:aws:iam::111111111111:role/fws-bootstrap-dev-${target}`,
+        context: { "aws:MultiFactorAuthPresent": mfa },
+        substitutions,
+      });
+    expect(await assume("deployer", deployerTrust, "true")).toBe("Allowed");
+    expect(await assume("deployer", deployerTrust, "false")).not.toBe("Allowed");
+    expect(await assume("planner", plannerTrust, "false")).toBe("Allowed");
+  });
+
+  it("trusts the environments' CodeBuild roles by ARN when asked (the roles come later: no principal ARN)", () => {
+    const config: BootstrapConfig = {
+      ...app.bootstrap,
+      assumedBy: { ...app.bootstrap.assumedBy, codeBuild: true },
+    };
+    const stack = synthBootstrapped("config", config).stacks["bootstrap-111111111111"];
+    const statement = policyOf(role(stack, "fws-bootstrap-dev-deployer").assume_role_policy).Statement.find(
+      (s) => s.Sid === "EnvironmentCodeBuild",
+    );
+    expect(statement).toEqual({
+      Sid: "EnvironmentCodeBuild",
+      Effect: "Allow",
+      Principal: { AWS: "arn:aws:iam::111111111111:root" },
+      Action: "sts:AssumeRole",
+      Condition: {
+        ArnEquals: {
+          "aws:PrincipalArn": app.inventories.dev.codeBuildRoleNames.map(
+            (n) => `arn:aws:iam::111111111111:role/${n}`,
+          ),
+        },
+      },
+    });
+    expect(app.inventories.dev.codeBuildRoleNames.length).toBeGreaterThan(0);
+  });
+});
+
+describe("one role pair per account (roles.scope: account)", () => {
+  const config: BootstrapConfig = { ...app.bootstrap, roles: { ...app.bootstrap.roles, scope: "account" } };
+  const synth = synthBootstrapped("config", config);
+
+  it("names the pair after the account and gives the environments its boundary", () => {
+    const stack = synth.stacks["bootstrap-222222222222"];
+    expect(
+      resourcesOf(stack, "aws_iam_role")
+        .map(([, r]) => r.name)
+        .sort(),
+    ).toEqual(["fws-bootstrap-account-deployer", "fws-bootstrap-account-planner"]);
+    const boundaries = new Set(
+      resourcesOf(synth.stacks.prod, "aws_iam_role").map(([, r]) => r.permissions_boundary),
+    );
+    expect(boundaries).toEqual(new Set(["arn:aws:iam::222222222222:policy/fws-bootstrap-account-boundary"]));
+  });
+});
+
+describe("config/bootstrap.yaml", () => {
+  it("is optional: without it, no bootstrap stack", () => {
+    expect(loadBootstrap("test/fixtures/configs")).toEqual({ errors: [] });
+  });
+
+  it("reports every bad field as file: field: expected …, got …", () => {
+    const { errors } = parseBootstrap(
+      "roles:\n  scope: region\nassumedBy:\n  githubActions:\n    repository: nope\n    deployFrom: tag:v1\n  principals: [bob]\nstate:\n  noncurrentVersionDays: 0\n  colour: blue\n",
+      "config/bootstrap.yaml",
+    );
+    expect(errors).toEqual([
+      "config/bootstrap.yaml: state.noncurrentVersionDays: expected at least 1, got 0",
+      "config/bootstrap.yaml: state.colour: unknown key (a typo?); remove it or fix its name",
+      'config/bootstrap.yaml: roles.scope: expected one of "environment" | "account", got "region"',
+      'config/bootstrap.yaml: assumedBy.githubActions.repository: expected owner/name, got "nope"',
+      'config/bootstrap.yaml: assumedBy.githubActions.deployFrom: expected "environment" or "branch:<name>", got "tag:v1"',
+      'config/bootstrap.yaml: assumedBy.principals.0: expected an IAM role or user ARN, got "bob"',
+    ]);
+  });
+
+  it("makes npm run synth stop with the message, and write nothing, when the bootstrap cannot be generated", () => {
+    const dir = mkdtempSync(join(tmpdir(), "fws-bootstrap-config-"));
+    copyFileSync("config/dev.yaml", join(dir, "dev.yaml"));
+    writeFileSync(join(dir, "bootstrap.yaml"), "assumedBy:\n  mfaGroup: false\n");
+    const outdir = join(dir, "out");
+    const run = spawnSync(process.execPath, ["--import", "tsx", "main.ts"], {
+      env: { ...process.env, CONFIG_DIR: dir, CDKTF_OUTDIR: outdir },
+      encoding: "utf8",
+    });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toBe(
+      "Cannot generate the bootstrap; nothing was synthesized:\n  config/bootstrap.yaml: assumedBy: expected at least one way to assume the planner (githubActions, codeBuild, principals or mfaGroup), got none\n",
+    );
+    // cdktf makes the output directories as the stacks are built; no stack is written into them.
+    const stacks = join(outdir, "stacks");
+    expect(existsSync(stacks) ? readdirSync(stacks) : []).toEqual([]);
+  });
+
+  it("refuses a bootstrap nobody could use", () => {
+    const config: BootstrapConfig = {
+      ...app.bootstrap,
+      assumedBy: { codeBuild: false, principals: [], mfaGroup: false },
+    };
+    expect(() => synthBootstrapped("config", config)).toThrow(
+      /config\/bootstrap\.yaml: assumedBy: expected at least one way to assume the planner/,
+    );
+  });
+});
