@@ -87,12 +87,17 @@ describe("the state backend", () => {
   });
 
   it("outputs the state section each environment file needs (S3-native locking by default)", () => {
+    // The bucket is named by reference; the reference resolves to the state bucket's name.
+    const bucketRef = dev.output?.dev_state_config.value.match(/bucket: \$\{aws_s3_bucket\.(\w+)\.bucket\}/);
+    expect(dev.resource.aws_s3_bucket[bucketRef[1]].bucket).toBe(
+      "fws-bootstrap-tfstate-111111111111-eu-west-1",
+    );
     expect(dev.output?.dev_state_config.value).toBe(
       [
         "state:",
         "  backend: s3",
         "  s3:",
-        "    bucket: fws-bootstrap-tfstate-111111111111-eu-west-1",
+        `    bucket: \${aws_s3_bucket.${bucketRef[1]}.bucket}`,
         "    key: fargate-web-stack/dev.tfstate",
         "    region: eu-west-1",
         `    kmsKeyId: ${dev.output?.dev_state_config.value.match(/kmsKeyId: (.*)/)[1]}`,

@@ -41,11 +41,16 @@ export function policiesNamed(stack: StackJson, name: string): { name: string; p
     .sort((a, b) => a.name.localeCompare(b.name));
 }
 
-/** Concrete values for the bootstrap's own references (the state key's ARN, the roles'). */
+/** Concrete values for the bootstrap's own references (the state bucket and key, the roles'). */
 export function bootstrapSubstitutions(account: string, region = "eu-west-1") {
   return (expression: string): string | undefined => {
     if (/^aws_kms_key\.[\w-]+\.arn$/.test(expression)) {
       return `arn:aws:kms:${region}:${account}:key/0f1e2d3c-0000-4000-8000-000000000001`;
+    }
+    const bucket = /^aws_s3_bucket\.state_bucket_\w+\.(arn|bucket)$/.exec(expression);
+    if (bucket) {
+      const name = `fws-bootstrap-tfstate-${account}-${region}`;
+      return bucket[1] === "arn" ? `arn:aws:s3:::${name}` : name;
     }
     const boundary = /^aws_iam_policy\.roles-([\w-]+)_boundary_\w+\.arn$/.exec(expression);
     if (boundary) return `arn:aws:iam::${account}:policy/fws-bootstrap-${boundary[1]}-boundary`;
