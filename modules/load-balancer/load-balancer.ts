@@ -96,7 +96,7 @@ export class LoadBalancer extends Construct {
     const internal = exposure.kind === "vpc";
 
     const group = new SecurityGroup(this, "security-group", {
-      name: ctx.naming.name("securityGroupName", "alb"),
+      namePrefix: ctx.naming.namePrefix("securityGroupName", "alb"),
       description: {
         internet: "ALB: HTTP(S) from the internet",
         vpc: "ALB: HTTPS from inside the VPC (CloudFront VPC origin)",
@@ -104,6 +104,8 @@ export class LoadBalancer extends Construct {
       }[exposure.kind],
       vpcId: props.vpcId,
       revokeRulesOnDelete: true,
+      // A replacement (a changed description or VPC) must exist before whatever uses the group lets go of it.
+      lifecycle: { createBeforeDestroy: true },
     });
     this.securityGroupId = group.id;
     const groups = [group.id];
@@ -138,10 +140,12 @@ export class LoadBalancer extends Construct {
     } else {
       // The prefix list weighs about 55 of a group's 60 rules: it gets a group of its own.
       const cloudfront = new SecurityGroup(this, "cloudfront-security-group", {
-        name: ctx.naming.name("securityGroupName", "alb-cloudfront"),
+        namePrefix: ctx.naming.namePrefix("securityGroupName", "alb-cloudfront"),
         description: "ALB: HTTPS from CloudFront's origin-facing addresses only",
         vpcId: props.vpcId,
         revokeRulesOnDelete: true,
+        // A replacement (a changed description or VPC) must exist before whatever uses the group lets go of it.
+        lifecycle: { createBeforeDestroy: true },
       });
       ingress("ingress-cloudfront", cloudfront.id, 443, "HTTPS from CloudFront origin-facing servers", {
         prefixListId: exposure.prefixListId,
@@ -169,7 +173,9 @@ export class LoadBalancer extends Construct {
     this.logBucketArn = logs.arn;
 
     const alb = new Lb(this, "alb", {
-      name: ctx.naming.name("albName", "alb"),
+      // A change of scheme replaces the ALB: the scheme is in the name, so the new one is created first.
+      name: ctx.naming.name("albName", internal ? "alb-internal" : "alb"),
+      lifecycle: { createBeforeDestroy: true },
       loadBalancerType: "application",
       internal,
       subnets: props.subnetIds,
@@ -190,12 +196,20 @@ export class LoadBalancer extends Construct {
     this.dnsName = alb.dnsName;
     this.zoneId = alb.zoneId;
 
-    this.targetGroup = serviceTargetGroup(this, ctx, props.vpcId, props.target, "blue");
+    this.targetGroup = serviceTargetGroup(this, ctx, props.vpcId, props.target, "blue", internal);
     this.targetGroups = [this.targetGroup];
     if (props.blueGreen)
-      this.targetGroups.push(serviceTargetGroup(this, ctx, props.vpcId, props.target, "green"));
-    // CodeDeploy rewrites the listeners' default actions during a blue/green deployment: Terraform must not undo it.
-    const listenerLifecycle = props.blueGreen ? { ignoreChanges: ["default_action"] } : undefined;
+      this.targetGroups.push(serviceTargetGroup(this, ctx, props.vpcId, props.target, "green", internal));
+    // CodeDeploy rewrites the listeners' default actions during a blue/green deployment: Terraform must not
+    // undo it. So a listener cannot be moved to a replaced target group in place; it is replaced with it.
+    const listenerLifecycle = props.blueGreen
+      ? {
+          ignoreChanges: ["default_action"],
+          replaceTriggeredBy: this.targetGroups.map(
+            (g) => `${g.terraformResourceType}.${g.friendlyUniqueId}.id`,
+          ),
+        }
+      : undefined;
     const forward = [{ type: "forward", targetGroupArn: this.targetGroup.arn }];
     const listener = (
       id: string,

@@ -195,10 +195,12 @@ export class WebService extends Construct {
     });
 
     const group = new SecurityGroup(this, "security-group", {
-      name: naming.name("securityGroupName", "tasks"),
+      namePrefix: naming.namePrefix("securityGroupName", "tasks"),
       description: `${props.name} tasks: the web port from the load balancer only`,
       vpcId: props.vpcId,
       revokeRulesOnDelete: true,
+      // A replacement (a changed description or VPC) must exist before whatever uses the group lets go of it.
+      lifecycle: { createBeforeDestroy: true },
     });
     this.securityGroupId = group.id;
     new VpcSecurityGroupIngressRule(this, "from-load-balancer", {
