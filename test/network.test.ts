@@ -1,3 +1,5 @@
+import { homedir } from "node:os";
+import { isAbsolute, join, relative, resolve } from "node:path";
 import { contains, parseCidr } from "../config/cidr";
 import { simulate } from "./support/iam";
 
@@ -375,6 +377,25 @@ network:
     });
   });
 
+  it("keeps local state outside the generated cdktf.out and the clone, where no clean-up deletes it", () => {
+    const json = synthConfig(configFromText(base));
+    const path = json.terraform.backend.local.path as string;
+    expect(path).toBe(join(homedir(), ".terraform-state", "fargate-web-stack", "fws-test.tfstate"));
+    // Terraform resolves a relative path against the stack's directory, cdktf.out/stacks/<env>.
+    expect(isAbsolute(path)).toBe(true);
+    expect(relative(process.cwd(), path).startsWith("..")).toBe(true);
+  });
+
+  it("keeps local state where config says, relative to the project", () => {
+    const json = synthConfig(configFromText(`${base}state: { localDirectory: ../tf-state }\n`));
+    expect(json.terraform.backend.local.path).toBe(resolve("..", "tf-state", "fws-test.tfstate"));
+  });
+
+  it("declares the Terraform version S3-native locking (use_lockfile) needs", () => {
+    const json = synthConfig(configFromText(base));
+    expect(json.terraform.required_version).toBe(">= 1.10.0");
+  });
+
   it("writes an S3 backend with native locking and an assumed role when config asks", () => {
     const json = synthConfig(
       configFromText(
@@ -384,7 +405,7 @@ network:
     expect(json.terraform.backend).toEqual({
       s3: {
         bucket: "team-tf-state",
-        key: "fargate-web-stack/test.tfstate",
+        key: "fargate-web-stack/fws/test.tfstate",
         region: "us-east-1",
         encrypt: true,
         use_lockfile: true,
