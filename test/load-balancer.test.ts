@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { WEB } from "../docker/contract";
 import {
   configFromText,
@@ -86,19 +87,32 @@ describe.each(["dev", "prod"])("the %s load balancer", (env) => {
     },
   );
 
-  it(`points an alias record for ${internal ? "the origin name" : "the domain"} at the ALB`, () => {
-    const alias = resourceNamed(json, "aws_route53_record", "load-balancer_alias");
-    expect(alias).toMatchObject({
-      name: aliasName,
-      type: "A",
-      zone_id: config.loadBalancer.domain?.hostedZoneId,
-      alias: {
-        name: ref("aws_lb", albName, "dns_name"),
-        zone_id: ref("aws_lb", albName, "zone_id"),
-        evaluate_target_health: true,
-      },
-    });
-  });
+  it(
+    internal
+      ? "publishes no DNS record that would resolve to the internal ALB's private addresses"
+      : "points an alias record for the domain at the ALB",
+    () => {
+      const pointing = resourcesOf(json, "aws_route53_record").filter(([, r]) =>
+        JSON.stringify(r.alias ?? {}).includes(`aws_lb.${albName}.`),
+      );
+      if (internal) {
+        expect(pointing).toEqual([]);
+        return;
+      }
+      expect(pointing.map(([, r]) => r)).toEqual([
+        expect.objectContaining({
+          name: aliasName,
+          type: "A",
+          zone_id: config.loadBalancer.domain?.hostedZoneId,
+          alias: {
+            name: ref("aws_lb", albName, "dns_name"),
+            zone_id: ref("aws_lb", albName, "zone_id"),
+            evaluate_target_health: true,
+          },
+        }),
+      ]);
+    },
+  );
 
   it("forwards to an IP target group on the web container's port, checking its health path", () => {
     const [[tgName, tg]] = resourcesOf(json, "aws_lb_target_group").filter(([n]) =>
@@ -266,5 +280,27 @@ describe("an HTTP-only environment (explicitly allowed, no domain)", () => {
       .map(([, r]) => r)
       .filter((r) => r.security_group_id === ref("aws_security_group", albGroup));
     expect(ingress.map((r) => r.from_port)).toEqual([80]);
+  });
+});
+
+describe("an internal ALB once CloudFront's VPC-origin security group exists", () => {
+  const group = "sg-0123456789abcdef0";
+  let json: StackJson;
+  beforeAll(() => {
+    const prod = readFileSync("config/prod.yaml", "utf8");
+    json = synthConfig(
+      configFromText(`${prod}edge:\n  vpcOriginSecurityGroupId: ${group}\n`, "prod.yaml", "prod"),
+    );
+  });
+
+  it("admits HTTPS only from that group, not from the whole VPC (no way around CloudFront and its web ACL)", () => {
+    const albGroup = resourcesOf(json, "aws_security_group").find(([n]) =>
+      n.includes("load-balancer_security"),
+    )![0];
+    const https = resourcesOf(json, "aws_vpc_security_group_ingress_rule")
+      .map(([, r]) => r)
+      .filter((r) => r.security_group_id === ref("aws_security_group", albGroup) && r.from_port === 443);
+    expect(https).toEqual([expect.objectContaining({ referenced_security_group_id: group, to_port: 443 })]);
+    expect(https[0].cidr_ipv4).toBeUndefined();
   });
 });

@@ -19,13 +19,18 @@ export const ALB_LOG_PREFIXES = { access: "access", connection: "connection" } a
 /**
  * Who may reach the load balancer; decides its scheme, security groups and listeners.
  * - `internet`: internet-facing, 443 (and 80, which redirects) from anywhere.
- * - `vpc`: internal, in private subnets, 443 from the VPC only (a CloudFront VPC origin).
+ * - `vpc`: internal, in private subnets, 443 from the VPC only (a CloudFront VPC origin), or only from
+ *   CloudFront's VPC-origin security group once its id is known (it exists after the first apply).
  * - `cloudfront`: internet-facing, 443 only from CloudFront's origin-facing prefix list, and only
  *   requests carrying the secret origin header are forwarded (the rest get 403).
  */
 export type Exposure =
   | { readonly kind: "internet" }
-  | { readonly kind: "vpc" }
+  | {
+      readonly kind: "vpc";
+      /** `CloudFront-VPCOrigins-Service-SG`: the only source of 443 when given. @default the VPC's range */
+      readonly cloudFrontSecurityGroupId?: string;
+    }
   | {
       readonly kind: "cloudfront";
       readonly prefixListId: string;
@@ -114,7 +119,7 @@ export class LoadBalancer extends Construct {
       groupId: string,
       port: number,
       description: string,
-      source: { cidrIpv4: string } | { prefixListId: string },
+      source: { cidrIpv4: string } | { prefixListId: string } | { referencedSecurityGroupId: string },
     ) =>
       new VpcSecurityGroupIngressRule(this, id, {
         securityGroupId: groupId,
@@ -134,9 +139,17 @@ export class LoadBalancer extends Construct {
         { cidrIpv4: "0.0.0.0/0" },
       );
     } else if (exposure.kind === "vpc") {
-      ingress("ingress-443", group.id, 443, "HTTPS from the VPC (CloudFront VPC origin)", {
-        cidrIpv4: props.vpcCidr,
-      });
+      // Anything in the VPC could reach the ALB past CloudFront and its web ACL; AWS documents the tighter
+      // rule: only CloudFront's VPC-origin group, which AWS creates in the VPC with the first VPC origin.
+      if (exposure.cloudFrontSecurityGroupId) {
+        ingress("ingress-443-cloudfront", group.id, 443, "HTTPS from CloudFront VPC origins only", {
+          referencedSecurityGroupId: exposure.cloudFrontSecurityGroupId,
+        });
+      } else {
+        ingress("ingress-443", group.id, 443, "HTTPS from the VPC (CloudFront VPC origin)", {
+          cidrIpv4: props.vpcCidr,
+        });
+      }
     } else {
       // The prefix list weighs about 55 of a group's 60 rules: it gets a group of its own.
       const cloudfront = new SecurityGroup(this, "cloudfront-security-group", {
@@ -286,12 +299,16 @@ export class LoadBalancer extends Construct {
         ],
       });
     }
-    new Route53Record(this, "alias", {
-      zoneId: props.domain.hostedZoneId,
-      name: aliasName,
-      type: "A",
-      alias: { name: alb.dnsName, zoneId: alb.zoneId, evaluateTargetHealth: true },
-    });
+    // An internal ALB gets no record: a public zone would publish its private addresses, and the VPC origin
+    // reaches it by ARN (the name only has to match the certificate).
+    if (!internal) {
+      new Route53Record(this, "alias", {
+        zoneId: props.domain.hostedZoneId,
+        name: aliasName,
+        type: "A",
+        alias: { name: alb.dnsName, zoneId: alb.zoneId, evaluateTargetHealth: true },
+      });
+    }
     this.url = `https://${aliasName}`;
   }
 
