@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadEnvironments, parseEnvironment } from "../config/load";
+import { loadConfig, resourcesOf, synthConfig } from "./support/synth";
 
 const VALID = `
 account: "123456789012"
@@ -41,6 +42,24 @@ describe("the shipped examples", () => {
     expect(prod.network.natGateways).toBe("perAz");
     expect(prod.production).toBe(true);
     expect(prod.network.flowLogs.retentionDays).toBeGreaterThan(dev.network.flowLogs.retentionDays);
+  });
+});
+
+describe("the prod example's retention", () => {
+  it("keeps every CloudWatch log group and every log bucket at least a year, as an audit expects", () => {
+    const json = synthConfig(loadConfig("config/prod.yaml"));
+    const groups = resourcesOf(json, "aws_cloudwatch_log_group").map(([name, g]) => ({
+      name,
+      days: g.retention_in_days as number,
+    }));
+    expect(groups.filter((g) => g.days < 365)).toEqual([]);
+    const expiries = resourcesOf(json, "aws_s3_bucket_lifecycle_configuration").flatMap(([n, l]) =>
+      (l.rule as { expiration?: { days: number }[] }[]).flatMap((r) =>
+        (r.expiration ?? []).map((e) => ({ name: n, days: e.days })),
+      ),
+    );
+    // Pipeline artifacts are build inputs, not records.
+    expect(expiries.filter((e) => e.days < 365 && !e.name.includes("artifacts"))).toEqual([]);
   });
 });
 

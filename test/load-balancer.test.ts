@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { WEB } from "../docker/contract";
+import { simulate } from "./support/iam";
 import {
   configFromText,
   loadConfig,
@@ -130,6 +131,36 @@ describe.each(["dev", "prod"])("the %s load balancer", (env) => {
   });
 
   describe("logs", () => {
+    it("records who reads or deletes ALB logs: server access logging into a bucket only that logging may write", async () => {
+      const bucketOf = (part: string) => resourcesOf(json, "aws_s3_bucket").find(([n]) => n.includes(part))!;
+      const [logName] = bucketOf("log-bucket_");
+      const [, target] = bucketOf("server-access-logs");
+      const logging = resourcesOf(json, "aws_s3_bucket_logging").map(([, l]) => l);
+      expect(logging).toContainEqual(
+        expect.objectContaining({
+          bucket: ref("aws_s3_bucket", logName),
+          target_bucket: target.bucket,
+          target_prefix: "alb-logs/",
+        }),
+      );
+      const policy = resourcesOf(json, "aws_s3_bucket_policy").find(([n]) =>
+        n.includes("server-access-logs"),
+      )![1].policy;
+      const put = (sourceBucket: string) =>
+        simulate({
+          resourcePolicy: policy,
+          principal: "logging.s3.amazonaws.com",
+          action: "s3:PutObject",
+          resource: `arn:aws:s3:::${target.bucket}/alb-logs/2026-12-04-10-00-00-0123456789ABCDEF`,
+          resourceAccount: config.account,
+          context: { "aws:SourceAccount": config.account, "aws:SourceArn": `arn:aws:s3:::${sourceBucket}` },
+        });
+      const logBucket = bucketOf("log-bucket_")[1].bucket;
+      expect(await put(logBucket)).toBe("Allowed");
+      expect(await put(`${logBucket}-other`)).toBe("ImplicitlyDenied");
+      expect(target.bucket.length).toBeLessThanOrEqual(63);
+    });
+
     it("delivers access and connection logs to the module's bucket, after its policy exists", () => {
       const [[bucketName]] = resourcesOf(json, "aws_s3_bucket").filter(([n]) => n.includes("log-bucket"));
       const bucket = resourcesOf(json, "aws_s3_bucket").find(([n]) => n === bucketName)?.[1];

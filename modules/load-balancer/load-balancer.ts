@@ -8,13 +8,9 @@ import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { Construct } from "constructs";
 import type { StackContext } from "../../constructs/context";
-import { SecureBucket } from "../../constructs/secure-bucket";
+import { ALB_LOG_PREFIXES, albLogBuckets } from "./alb-log-buckets";
 import { DnsValidatedCertificate } from "./certificate";
-import { elbLogWriter } from "./elb-log-delivery";
 import { serviceTargetGroup, type TargetSettings } from "./target-group";
-
-/** Prefixes of the two log streams in the log bucket. */
-export const ALB_LOG_PREFIXES = { access: "access", connection: "connection" } as const;
 
 /**
  * Who may reach the load balancer; decides its scheme, security groups and listeners.
@@ -166,22 +162,7 @@ export class LoadBalancer extends Construct {
       groups.push(cloudfront.id);
     }
 
-    const logs = new SecureBucket(this, "log-bucket", {
-      context: ctx,
-      purpose: "alb-logs",
-      // ALB log delivery supports SSE-S3 only.
-      encryption: "SSE-S3",
-      expireAfterDays: props.logRetentionDays,
-      noncurrentVersionDays: 7,
-      statements: (bucketArn) => [
-        {
-          sid: "AlbLogDelivery",
-          principals: elbLogWriter(ctx.region, ctx.partition),
-          actions: ["s3:PutObject"],
-          resources: Object.values(ALB_LOG_PREFIXES).map((p) => `${bucketArn}/${p}/AWSLogs/${ctx.account}/*`),
-        },
-      ],
-    });
+    const logs = albLogBuckets(this, ctx, props.logRetentionDays);
     this.logBucketName = logs.name;
     this.logBucketArn = logs.arn;
 
