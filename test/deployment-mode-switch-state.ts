@@ -102,12 +102,15 @@ function fill(
     if (u === true && block.attributes?.[key]?.type === "string") {
       const reference = (expressions?.[key] as { references?: string[] } | undefined)?.references?.[0];
       const resolved = reference ? lookup(reference) : undefined;
+      // A bucket's id is its name, which the plan knows; other ids are AWS's to give.
+      const own = key === "id" && typeof values.bucket === "string" ? values.bucket : undefined;
       const value =
         typeof resolved === "string"
           ? resolved
-          : values[key] == null
-            ? standIn(where.type, where.name, key, where.region, where.account)
-            : undefined;
+          : (own ??
+            (values[key] == null
+              ? standIn(where.type, where.name, key, where.region, where.account)
+              : undefined));
       if (value !== undefined && values[key] !== value) {
         values[key] = value;
         changed = true;

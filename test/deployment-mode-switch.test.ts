@@ -107,7 +107,7 @@ describe("switching a documented mode applies in one run", () => {
     [
       "prod (blue/green): edge cloudfront-vpc-origin → alb-waf (the ALB becomes public)",
       "config/prod.yaml",
-      () => `${readFileSync("config/prod.yaml", "utf8")}edge:\n  mode: alb-waf\n`,
+      () => edit("config/prod.yaml", /^edge:\n/m, "edge:\n  mode: alb-waf\n"),
       ["aws_lb", "aws_lb_target_group", "aws_security_group"],
     ],
   ];

@@ -319,8 +319,13 @@ describe("an internal ALB once CloudFront's VPC-origin security group exists", (
   let json: StackJson;
   beforeAll(() => {
     const prod = readFileSync("config/prod.yaml", "utf8");
+    expect(prod).toMatch(/^edge:\n/m);
     json = synthConfig(
-      configFromText(`${prod}edge:\n  vpcOriginSecurityGroupId: ${group}\n`, "prod.yaml", "prod"),
+      configFromText(
+        prod.replace(/^edge:\n/m, `edge:\n  vpcOriginSecurityGroupId: ${group}\n`),
+        "prod.yaml",
+        "prod",
+      ),
     );
   });
 
