@@ -129,6 +129,11 @@ describe("a bad config file", () => {
       "region: expected an AWS region such as eu-west-1",
     ],
     [
+      "a VPC-origin security group without VPC origins",
+      VALID.replace("mode: alb-waf", "mode: alb-waf\n  vpcOriginSecurityGroupId: sg-0123456789abcdef0"),
+      'edge.vpcOriginSecurityGroupId: expected no VPC-origin security group outside the cloudfront-vpc-origin mode, got one with "alb-waf"',
+    ],
+    [
       "an AZ of another region",
       VALID.replace("eu-west-1b", "us-east-1b"),
       'network.availabilityZones.1: expected an AZ of region eu-west-1 (such as eu-west-1a), got "us-east-1b"',

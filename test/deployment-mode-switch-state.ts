@@ -22,7 +22,7 @@ function standIn(type: string, name: string, attribute: string, region: string, 
   if (attribute === "arn" || attribute.endsWith("_arn"))
     return `arn:aws:${arnService(type)}:${region}:${account}:${type.replace(/^aws_/, "")}/${name}`;
   if (attribute === "arn_suffix") return `app/${name}/0123456789abcdef`;
-  if (attribute === "zone_id") return "Z0STANDIN0000";
+  if (attribute.endsWith("zone_id")) return "Z0STANDIN0000";
   if (attribute === "id" || attribute.endsWith("_id"))
     return `${type}-${name}-${attribute}`.replace(/_/g, "-");
   if (attribute === "dns_name" || attribute === "domain_name") return `${name.toLowerCase()}.example.net`;

@@ -139,4 +139,25 @@ describe("switching a documented mode applies in one run", () => {
     });
     expect(sameName.map((c) => c.address)).toEqual([]);
   });
+  it("prod, second apply: admitting only CloudFront's VPC-origin group adds that 443 rule before removing the VPC's", () => {
+    const a = loadConfig("config/prod.yaml");
+    const group = "sg-0123456789abcdef0";
+    const b = configFromText(
+      edit("config/prod.yaml", /^edge:\n/m, `edge:\n  vpcOriginSecurityGroupId: ${group}\n`),
+      "config/prod.yaml",
+      a.name,
+    );
+    const before = plan(a, "vpc-origin-group-a");
+    const state = stateAfter(before.plan as TerraformPlanJson, resourceSchemas(before.dir), {
+      region: a.region,
+      account: a.account,
+    });
+    const after = plan(b, "vpc-origin-group-b", state).plan as TerraformPlanJson;
+    const rules = (after.resource_changes ?? []).filter(
+      (c) =>
+        c.type === "aws_vpc_security_group_ingress_rule" && c.address.includes("load-balancer_ingress-443"),
+    );
+    expect(rules.map((c) => c.change.actions)).toEqual([["create", "delete"]]);
+    expect(rules[0].change.after).toMatchObject({ referenced_security_group_id: group, cidr_ipv4: null });
+  });
 });

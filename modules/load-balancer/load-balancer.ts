@@ -124,6 +124,8 @@ export class LoadBalancer extends Construct {
         fromPort: port,
         toPort: port,
         ...source,
+        // A changed source replaces the rule: the new one admits traffic before the old one goes.
+        lifecycle: { createBeforeDestroy: true },
       });
     if (exposure.kind === "internet") {
       if (props.domain) ingress("ingress-443", group.id, 443, "HTTPS clients", { cidrIpv4: "0.0.0.0/0" });
@@ -137,8 +139,9 @@ export class LoadBalancer extends Construct {
     } else if (exposure.kind === "vpc") {
       // Anything in the VPC could reach the ALB past CloudFront and its web ACL; AWS documents the tighter
       // rule: only CloudFront's VPC-origin group, which AWS creates in the VPC with the first VPC origin.
+      // One rule either way, replaced create-before-destroy on the second apply: no moment without 443.
       if (exposure.cloudFrontSecurityGroupId) {
-        ingress("ingress-443-cloudfront", group.id, 443, "HTTPS from CloudFront VPC origins only", {
+        ingress("ingress-443", group.id, 443, "HTTPS from CloudFront VPC origins only", {
           referencedSecurityGroupId: exposure.cloudFrontSecurityGroupId,
         });
       } else {
