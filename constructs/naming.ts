@@ -18,6 +18,8 @@ export const NAME_LIMITS = {
 export type NameKind = keyof typeof NAME_LIMITS;
 
 const HASH_LENGTH = 7;
+/** Length of the suffix Terraform appends to a `name_prefix` (a timestamp and a counter). */
+const TERRAFORM_UNIQUE_SUFFIX = 26;
 
 /** A short, stable hash of a name: the same input gives the same suffix on every synth. */
 export function shortHash(value: string, length = HASH_LENGTH): string {
@@ -53,6 +55,16 @@ export class Naming {
     const full = [this.prefix, ...parts].filter((p) => p.length > 0).join("-");
     const cleaned = kind === "s3BucketName" ? full.toLowerCase().replace(/[^a-z0-9-]/g, "-") : full;
     return fitName(cleaned, NAME_LIMITS[kind]);
+  }
+
+  /**
+   * A `name_prefix` for a resource Terraform must be able to create before it destroys the old one (a
+   * replacement while something still uses it): Terraform appends a 26-character unique suffix, so the
+   * prefix is fitted into the kind's limit less that, and ends in `-`.
+   */
+  namePrefix(kind: NameKind, ...parts: string[]): string {
+    const full = [this.prefix, ...parts].filter((p) => p.length > 0).join("-");
+    return `${fitName(full, NAME_LIMITS[kind] - TERRAFORM_UNIQUE_SUFFIX - 1)}-`;
   }
 
   /**

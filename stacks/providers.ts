@@ -1,3 +1,4 @@
+import { join } from "node:path";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { LocalBackend, S3Backend, type TerraformStack } from "cdktf";
 import type { EnvironmentConfig } from "../config/load";
@@ -37,16 +38,25 @@ export function environmentProviders(
   };
 }
 
+/** The oldest Terraform the stack runs on: S3-native state locking (`use_lockfile`) arrived in 1.10. */
+export const REQUIRED_TERRAFORM = ">= 1.10.0";
+
 /** Local state by default; the team's S3 backend when config names one. */
 export function configureBackend(stack: TerraformStack, config: EnvironmentConfig): void {
+  // cdktf 0.21 has no setting for the terraform block's required_version.
+  stack.addOverride("terraform.required_version", REQUIRED_TERRAFORM);
   const s3 = config.state.s3;
   if (config.state.backend !== "s3" || !s3) {
-    new LocalBackend(stack, { path: `terraform.${config.name}.tfstate` });
+    // An absolute path: relative, it would be relative to cdktf.out/stacks/<env>, which synth regenerates.
+    new LocalBackend(stack, {
+      path: join(config.state.localDirectory, `${config.project}-${config.name}.tfstate`),
+    });
     return;
   }
   const backend = new S3Backend(stack, {
     bucket: s3.bucket,
-    key: s3.key ?? `fargate-web-stack/${config.name}.tfstate`,
+    // The project is in the key: two projects' environments of one name share a bucket without colliding.
+    key: s3.key ?? `fargate-web-stack/${config.project}/${config.name}.tfstate`,
     region: s3.region ?? config.region,
     encrypt: s3.encrypt,
     kmsKeyId: s3.kmsKeyId,

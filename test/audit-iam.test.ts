@@ -156,6 +156,22 @@ describe("the audit module's permissions", () => {
       ).toBe("ImplicitlyDenied");
     });
 
+    // The trail bucket has an S3 Bucket Key: CreateTrail checks that CloudTrail may decrypt with the key.
+    it("lets CloudTrail decrypt for this trail, which CreateTrail requires of a bucket with a Bucket Key", async () => {
+      const decrypt = (sourceArn: string) =>
+        simulate({
+          resourcePolicy: policy,
+          principal: "cloudtrail.amazonaws.com",
+          action: "kms:Decrypt",
+          resource: KEY_ARN,
+          context: { "aws:SourceArn": sourceArn },
+        });
+      const bucket = resourceNamed(json, "aws_s3_bucket_server_side_encryption_configuration", "cloudtrail");
+      expect(bucket.rule[0].bucket_key_enabled).toBe(true);
+      expect(await decrypt(TRAIL_ARN)).toBe("Allowed");
+      expect(await decrypt(OTHER_TRAIL_ARN)).toBe("ImplicitlyDenied");
+    });
+
     it("lets CloudWatch Logs encrypt the trail's log group and no other", async () => {
       const logs = `logs.${REGION}.amazonaws.com`;
       const context = (group: string) => ({ "kms:EncryptionContext:aws:logs:arn": groupArn(group) });

@@ -1,8 +1,9 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadEnvironments, parseEnvironment } from "../config/load";
+import { loadConfig, resourcesOf, synthConfig } from "./support/synth";
 
 const VALID = `
 account: "123456789012"
@@ -44,12 +45,33 @@ describe("the shipped examples", () => {
   });
 });
 
+describe("the prod example's retention", () => {
+  it("keeps every CloudWatch log group and every log bucket at least a year, as an audit expects", () => {
+    const json = synthConfig(loadConfig("config/prod.yaml"));
+    const groups = resourcesOf(json, "aws_cloudwatch_log_group").map(([name, g]) => ({
+      name,
+      days: g.retention_in_days as number,
+    }));
+    expect(groups.filter((g) => g.days < 365)).toEqual([]);
+    const expiries = resourcesOf(json, "aws_s3_bucket_lifecycle_configuration").flatMap(([n, l]) =>
+      (l.rule as { expiration?: { days: number }[] }[]).flatMap((r) =>
+        (r.expiration ?? []).map((e) => ({ name: n, days: e.days })),
+      ),
+    );
+    // Pipeline artifacts are build inputs, not records.
+    expect(expiries.filter((e) => e.days < 365 && !e.name.includes("artifacts"))).toEqual([]);
+  });
+});
+
 describe("defaults", () => {
   const result = parseEnvironment(VALID, "config/test.yaml", "test");
   const env = "environment" in result ? result.environment : undefined;
 
   it("come from the schema: local state, NAT per AZ, port 443 egress, flow logs to CloudWatch for 90 days", () => {
-    expect(env?.state).toEqual({ backend: "local" });
+    expect(env?.state).toEqual({
+      backend: "local",
+      localDirectory: join(homedir(), ".terraform-state", "fargate-web-stack"),
+    });
     expect(env?.network.natGateways).toBe("perAz");
     expect(env?.network.egressPorts).toEqual([443]);
     expect(env?.network.flowLogs).toEqual({
@@ -95,6 +117,21 @@ describe("a bad config file", () => {
       "an unknown region",
       VALID.replace("region: eu-west-1", "region: europe"),
       'region: expected an AWS region such as eu-west-1, got "europe"',
+    ],
+    [
+      "a typo in the region, blamed on the region and not on the AZs that follow it",
+      VALID.replace("region: eu-west-1", "region: eu-wset-1"),
+      'region: expected an AWS region such as eu-west-1 (did you mean eu-west-1?), got "eu-wset-1"',
+    ],
+    [
+      "a region of the right shape that AWS does not have",
+      VALID.replace("region: eu-west-1", "region: eu-east-7"),
+      "region: expected an AWS region such as eu-west-1",
+    ],
+    [
+      "a VPC-origin security group without VPC origins",
+      VALID.replace("mode: alb-waf", "mode: alb-waf\n  vpcOriginSecurityGroupId: sg-0123456789abcdef0"),
+      'edge.vpcOriginSecurityGroupId: expected no VPC-origin security group outside the cloudfront-vpc-origin mode, got one with "alb-waf"',
     ],
     [
       "an AZ of another region",
@@ -201,18 +238,34 @@ describe("a bad config file", () => {
     ],
     [
       "one task in production",
-      `production: true\n${VALID.replace('tag: "1.0.0" }', 'tag: "1.0.0" }\n  desiredCount: 1')}`,
+      `production: true\n${VALID.replace('tag: "1.0.0" }', 'tag: "1.0.0" }\n  desiredCount: 1\n  autoscaling: { minCount: 1 }')}`,
       "service.desiredCount: expected at least 2 in a production environment (two AZs), got 1",
     ],
     [
       "a memory size Fargate does not offer",
       VALID.replace('tag: "1.0.0" }', 'tag: "1.0.0" }\n  cpu: 512\n  memory: 512'),
-      "service.memory: expected 1024-4096 MiB in steps of 1024 for 512 CPU units (Fargate's combinations), got 512",
+      "service.memory: expected 1024-4096 MiB in steps of 1024 for 512 CPU units (Fargate's pairs: 256 CPU: 512-2048 MiB by 512; 512 CPU: 1024-4096 MiB by 1024; 1024 CPU: 2048-8192 MiB by 1024; 2048 CPU: 4096-16384 MiB by 1024; 4096 CPU: 8192-30720 MiB by 1024; 8192 CPU: 16384-61440 MiB by 4096; 16384 CPU: 32768-122880 MiB by 8192), got 512",
     ],
     [
       "a CPU size Fargate does not offer",
       VALID.replace('tag: "1.0.0" }', 'tag: "1.0.0" }\n  cpu: 300'),
-      "service.cpu: expected one of the allowed forms, got 300",
+      "service.cpu: expected Fargate CPU units with their memory (256 CPU: 512-2048 MiB by 512; 512 CPU: 1024-4096 MiB by 1024; 1024 CPU: 2048-8192 MiB by 1024; 2048 CPU: 4096-16384 MiB by 1024; 4096 CPU: 8192-30720 MiB by 1024; 8192 CPU: 16384-61440 MiB by 4096; 16384 CPU: 32768-122880 MiB by 8192), got 300",
+    ],
+    [
+      "a desired count below the scaling range",
+      VALID.replace(
+        'tag: "1.0.0" }',
+        'tag: "1.0.0" }\n  desiredCount: 1\n  autoscaling: { minCount: 2, maxCount: 4 }',
+      ),
+      "service.desiredCount: expected autoscaling.minCount ≤ desiredCount ≤ autoscaling.maxCount (2-4), got 1",
+    ],
+    [
+      "a desired count above the scaling range",
+      VALID.replace(
+        'tag: "1.0.0" }',
+        'tag: "1.0.0" }\n  desiredCount: 5\n  autoscaling: { minCount: 2, maxCount: 4 }',
+      ),
+      "service.desiredCount: expected autoscaling.minCount ≤ desiredCount ≤ autoscaling.maxCount (2-4), got 5",
     ],
     [
       "no image tag for the stack's repositories",

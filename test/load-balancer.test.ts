@@ -1,5 +1,6 @@
+import { readFileSync } from "node:fs";
 import { WEB } from "../docker/contract";
-import { resolverFor } from "./support/iam";
+import { resolverFor, simulate } from "./support/iam";
 import {
   configFromText,
   loadConfig,
@@ -87,19 +88,32 @@ describe.each(["dev", "prod"])("the %s load balancer", (env) => {
     },
   );
 
-  it(`points an alias record for ${internal ? "the origin name" : "the domain"} at the ALB`, () => {
-    const alias = resourceNamed(json, "aws_route53_record", "load-balancer_alias");
-    expect(alias).toMatchObject({
-      name: aliasName,
-      type: "A",
-      zone_id: config.loadBalancer.domain?.hostedZoneId,
-      alias: {
-        name: ref("aws_lb", albName, "dns_name"),
-        zone_id: ref("aws_lb", albName, "zone_id"),
-        evaluate_target_health: true,
-      },
-    });
-  });
+  it(
+    internal
+      ? "publishes no DNS record that would resolve to the internal ALB's private addresses"
+      : "points an alias record for the domain at the ALB",
+    () => {
+      const pointing = resourcesOf(json, "aws_route53_record").filter(([, r]) =>
+        JSON.stringify(r.alias ?? {}).includes(`aws_lb.${albName}.`),
+      );
+      if (internal) {
+        expect(pointing).toEqual([]);
+        return;
+      }
+      expect(pointing.map(([, r]) => r)).toEqual([
+        expect.objectContaining({
+          name: aliasName,
+          type: "A",
+          zone_id: config.loadBalancer.domain?.hostedZoneId,
+          alias: {
+            name: ref("aws_lb", albName, "dns_name"),
+            zone_id: ref("aws_lb", albName, "zone_id"),
+            evaluate_target_health: true,
+          },
+        }),
+      ]);
+    },
+  );
 
   it("forwards to an IP target group on the web container's port, checking its health path", () => {
     const [[tgName, tg]] = resourcesOf(json, "aws_lb_target_group").filter(([n]) =>
@@ -117,6 +131,36 @@ describe.each(["dev", "prod"])("the %s load balancer", (env) => {
   });
 
   describe("logs", () => {
+    it("records who reads or deletes ALB logs: server access logging into a bucket only that logging may write", async () => {
+      const bucketOf = (part: string) => resourcesOf(json, "aws_s3_bucket").find(([n]) => n.includes(part))!;
+      const [logName] = bucketOf("log-bucket_");
+      const [, target] = bucketOf("server-access-logs");
+      const logging = resourcesOf(json, "aws_s3_bucket_logging").map(([, l]) => l);
+      expect(logging).toContainEqual(
+        expect.objectContaining({
+          bucket: ref("aws_s3_bucket", logName),
+          target_bucket: target.bucket,
+          target_prefix: "alb-logs/",
+        }),
+      );
+      const policy = resourcesOf(json, "aws_s3_bucket_policy").find(([n]) =>
+        n.includes("server-access-logs"),
+      )![1].policy;
+      const put = (sourceBucket: string) =>
+        simulate({
+          resourcePolicy: policy,
+          principal: "logging.s3.amazonaws.com",
+          action: "s3:PutObject",
+          resource: `arn:aws:s3:::${target.bucket}/alb-logs/2026-12-04-10-00-00-0123456789ABCDEF`,
+          resourceAccount: config.account,
+          context: { "aws:SourceAccount": config.account, "aws:SourceArn": `arn:aws:s3:::${sourceBucket}` },
+        });
+      const logBucket = bucketOf("log-bucket_")[1].bucket;
+      expect(await put(logBucket)).toBe("Allowed");
+      expect(await put(`${logBucket}-other`)).toBe("ImplicitlyDenied");
+      expect(target.bucket.length).toBeLessThanOrEqual(63);
+    });
+
     it("delivers access and connection logs to the module's bucket, after its policy exists", () => {
       const [[bucketName]] = resourcesOf(json, "aws_s3_bucket").filter(([n]) => n.includes("log-bucket"));
       // The bucket's attribute: Terraform creates the bucket first.
@@ -269,5 +313,32 @@ describe("an HTTP-only environment (explicitly allowed, no domain)", () => {
       .map(([, r]) => r)
       .filter((r) => r.security_group_id === ref("aws_security_group", albGroup));
     expect(ingress.map((r) => r.from_port)).toEqual([80]);
+  });
+});
+
+describe("an internal ALB once CloudFront's VPC-origin security group exists", () => {
+  const group = "sg-0123456789abcdef0";
+  let json: StackJson;
+  beforeAll(() => {
+    const prod = readFileSync("config/prod.yaml", "utf8");
+    expect(prod).toMatch(/^edge:\n/m);
+    json = synthConfig(
+      configFromText(
+        prod.replace(/^edge:\n/m, `edge:\n  vpcOriginSecurityGroupId: ${group}\n`),
+        "prod.yaml",
+        "prod",
+      ),
+    );
+  });
+
+  it("admits HTTPS only from that group, not from the whole VPC (no way around CloudFront and its web ACL)", () => {
+    const albGroup = resourcesOf(json, "aws_security_group").find(([n]) =>
+      n.includes("load-balancer_security"),
+    )![0];
+    const https = resourcesOf(json, "aws_vpc_security_group_ingress_rule")
+      .map(([, r]) => r)
+      .filter((r) => r.security_group_id === ref("aws_security_group", albGroup) && r.from_port === 443);
+    expect(https).toEqual([expect.objectContaining({ referenced_security_group_id: group, to_port: 443 })]);
+    expect(https[0].cidr_ipv4).toBeUndefined();
   });
 });

@@ -1,4 +1,21 @@
-import { resolverFor } from "./support/iam";
+import { homedir } from "node:os";
+import { isAbsolute, join, relative, resolve } from "node:path";
+import { contains, parseCidr } from "../config/cidr";
+import { resolverFor, simulate } from "./support/iam";
+
+/** Whether a NACL's (allow-only) rules admit TCP from `ip` to `port`: the first matching rule decides. */
+const admits = (rules: Body[], ip: string, port: number) => {
+  const host = parseCidr(`${ip}/32`);
+  if (!host) throw new Error(`not an address: ${ip}`);
+  return rules.some((r) => {
+    const block = parseCidr(r.cidr_block);
+    return block !== undefined && contains(block, host) && r.from_port <= port && port <= r.to_port;
+  });
+};
+/** An address in S3's eu-west-1 / us-east-1 public ranges, and one of anyone on the internet. */
+const S3_ADDRESS = "52.218.0.10";
+const STRANGER = "203.0.113.7";
+
 import {
   type Body,
   configFromText,
@@ -120,6 +137,19 @@ describe.each([
         if (rule.from_port < 1024) {
           expect(rule).toMatchObject({ from_port: 443, to_port: 443, cidr_block: config.network.cidr });
         }
+      }
+    });
+
+    it("admit nothing from outside the VPC to the private tier's remote-admin ports (EC2.21, CKV_AWS_231)", () => {
+      const ingress = rules("private-acl", "ingress");
+      for (const port of [22, 3389, 1024, 32767, 61000]) expect(admits(ingress, STRANGER, port)).toBe(false);
+    });
+
+    it("admit replies to the tasks' own connections (NAT, S3 gateway endpoint) on Linux's client ports", () => {
+      const ingress = rules("private-acl", "ingress");
+      for (const port of [32768, 45000, 60999]) {
+        expect(admits(ingress, STRANGER, port)).toBe(true);
+        expect(admits(ingress, S3_ADDRESS, port)).toBe(true);
       }
     });
 
@@ -287,7 +317,7 @@ network:
   availabilityZones: [us-east-1a, us-east-1b]
 `;
 
-  it("without NAT, routes nothing to the internet and admits return traffic from the VPC only", () => {
+  it("without NAT, routes nothing to the internet yet admits S3's replies through the gateway endpoint (image layers)", () => {
     const json = synthConfig(
       configFromText(`${base}  natGateways: none\n  endpoints: { interface: [ecr.api, ecr.dkr, logs] }\n`),
     );
@@ -295,8 +325,38 @@ network:
     for (const [name, table] of resourcesOf(json, "aws_route_table")) {
       if (name.includes("private")) expect(table.route).toEqual([]);
     }
+    const gateway = resourcesOf(json, "aws_vpc_endpoint").find(([, e]) => e.vpc_endpoint_type === "Gateway");
+    expect(gateway?.[1].service_name).toBe("com.amazonaws.us-east-1.s3");
     const ingress = resourceNamed(json, "aws_network_acl", "private-acl").ingress as Body[];
-    expect(ingress.every((r) => r.cidr_block === "10.0.0.0/20")).toBe(true);
+    expect(admits(ingress, S3_ADDRESS, 45000)).toBe(true);
+    expect(admits(ingress, S3_ADDRESS, 3389)).toBe(false);
+  });
+
+  it("lets log delivery write the Hive-partitioned objects the flow log produces, and nothing outside them", async () => {
+    const json = synthConfig(configFromText(`${base}  flowLogs: { destination: s3, retentionDays: 30 }\n`));
+    const [[, flow]] = resourcesOf(json, "aws_flow_log");
+    expect(flow.destination_options).toMatchObject({ hive_compatible_partitions: true });
+    const bucket = "arn:aws:s3:::fws-test-flow-logs-123456789012-us-east-1";
+    const put = (key: string) =>
+      simulate({
+        resourcePolicy: resourceNamed(json, "aws_s3_bucket_policy", "flow-logs").policy,
+        principal: "delivery.logs.amazonaws.com",
+        action: "s3:PutObject",
+        resource: `${bucket}/${key}`,
+        resourceAccount: "123456789012",
+        context: {
+          "aws:SourceAccount": "123456789012",
+          "aws:SourceArn": "arn:aws:logs:us-east-1:123456789012:*",
+          "s3:x-amz-acl": "bucket-owner-full-control",
+        },
+      });
+    const hive =
+      "AWSLogs/aws-account-id=123456789012/aws-service=vpcflowlogs/aws-region=us-east-1/year=2026/month=12/day=04/hour=10/f.log.parquet";
+    expect(await put(hive)).toBe("Allowed");
+    expect(await put("AWSLogs/aws-account-id=111111111111/aws-service=vpcflowlogs/f.log.parquet")).toBe(
+      "ImplicitlyDenied",
+    );
+    expect(await put("elsewhere/f.log.parquet")).toBe("ImplicitlyDenied");
   });
 
   it("sends flow logs to an SSE-S3 bucket that only log delivery of this account may write to", () => {
@@ -319,6 +379,25 @@ network:
     });
   });
 
+  it("keeps local state outside the generated cdktf.out and the clone, where no clean-up deletes it", () => {
+    const json = synthConfig(configFromText(base));
+    const path = json.terraform.backend.local.path as string;
+    expect(path).toBe(join(homedir(), ".terraform-state", "fargate-web-stack", "fws-test.tfstate"));
+    // Terraform resolves a relative path against the stack's directory, cdktf.out/stacks/<env>.
+    expect(isAbsolute(path)).toBe(true);
+    expect(relative(process.cwd(), path).startsWith("..")).toBe(true);
+  });
+
+  it("keeps local state where config says, relative to the project", () => {
+    const json = synthConfig(configFromText(`${base}state: { localDirectory: ../tf-state }\n`));
+    expect(json.terraform.backend.local.path).toBe(resolve("..", "tf-state", "fws-test.tfstate"));
+  });
+
+  it("declares the Terraform version S3-native locking (use_lockfile) needs", () => {
+    const json = synthConfig(configFromText(base));
+    expect(json.terraform.required_version).toBe(">= 1.10.0");
+  });
+
   it("writes an S3 backend with native locking and an assumed role when config asks", () => {
     const json = synthConfig(
       configFromText(
@@ -328,7 +407,7 @@ network:
     expect(json.terraform.backend).toEqual({
       s3: {
         bucket: "team-tf-state",
-        key: "fargate-web-stack/test.tfstate",
+        key: "fargate-web-stack/fws/test.tfstate",
         region: "us-east-1",
         encrypt: true,
         use_lockfile: true,

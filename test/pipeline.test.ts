@@ -206,7 +206,7 @@ describe.each(["dev", "prod"])("the %s delivery pipeline", (env) => {
 
     it("shifts traffic between the two target groups on the production listener, testing on the test listener first", () => {
       const tgNames = resourcesOf(json, "aws_lb_target_group").map(([, t]) => t.name);
-      expect(tgNames.sort()).toEqual(["fws-prod-site-blue", "fws-prod-site-green"]);
+      expect(tgNames.sort()).toEqual(["fws-prod-site-blue-8080-int", "fws-prod-site-green-8080-int"]);
       const https = resourceNamed(json, "aws_lb_listener", "_https_");
       const test = resourceNamed(json, "aws_lb_listener", "_test_");
       expect(test).toMatchObject({ port: 8443, protocol: "HTTPS" });
@@ -223,7 +223,15 @@ describe.each(["dev", "prod"])("the %s delivery pipeline", (env) => {
           ),
         })),
       });
-      for (const l of [https, test]) expect(l.lifecycle).toEqual({ ignore_changes: ["default_action"] });
+      const groupIds = resourcesOf(json, "aws_lb_target_group").map(([n]) => `aws_lb_target_group.${n}.id`);
+      for (const l of [https, test])
+        expect({
+          ...l.lifecycle,
+          replace_triggered_by: [...l.lifecycle.replace_triggered_by].sort(),
+        }).toEqual({
+          ignore_changes: ["default_action"],
+          replace_triggered_by: groupIds.sort(),
+        });
     });
 
     it("is BLUE_GREEN with traffic control, rolls back on failure and on alarms, keeps the old tasks for the configured wait", () => {

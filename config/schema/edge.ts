@@ -42,6 +42,15 @@ const edgeFields = z.strictObject({
     .string()
     .regex(/^[A-Za-z0-9-]{1,40}$/, { message: "expected an HTTP header name" })
     .default("X-Origin-Verify"),
+  /**
+   * The id of `CloudFront-VPCOrigins-Service-SG`, which AWS creates in the VPC with the first VPC origin
+   * (cloudfront-vpc-origin). Given, the internal ALB admits 443 from that group only, not the whole VPC:
+   * set it after the first apply. @default none (443 from the VPC's range)
+   */
+  vpcOriginSecurityGroupId: z
+    .string()
+    .regex(/^sg-[a-f0-9]{8,17}$/, { message: "expected a security group id such as sg-0123456789abcdef0" })
+    .optional(),
   /** Days CloudFront access logs are kept. @default 90 */
   logRetentionDays: retentionDays.default(90),
   waf: waf.prefault({}),
@@ -49,6 +58,12 @@ const edgeFields = z.strictObject({
 
 function edgeChecks(edge: z.output<typeof edgeFields>, ctx: z.RefinementCtx): void {
   const add = adder(ctx);
+  if (edge.mode !== "cloudfront-vpc-origin" && edge.vpcOriginSecurityGroupId) {
+    add(
+      ["vpcOriginSecurityGroupId"],
+      `expected no VPC-origin security group outside the cloudfront-vpc-origin mode, got one with "${edge.mode}"`,
+    );
+  }
   if (edge.mode !== "cloudfront-public-alb" && edge.originFacingPrefixListId) {
     add(
       ["originFacingPrefixListId"],

@@ -13,6 +13,13 @@ export const FARGATE_MEMORY: Record<number, { min: number; max: number; step: nu
   16384: { min: 32768, max: 122880, step: 8192 },
 };
 
+/** Every CPU size with the memory it allows, for error messages: `256 CPU: 512-2048 MiB by 512; …`. */
+function fargatePairs(): string {
+  return Object.entries(FARGATE_MEMORY)
+    .map(([cpu, m]) => `${cpu} CPU: ${m.min}-${m.max} MiB by ${m.step}`)
+    .join("; ");
+}
+
 const envName = z
   .string()
   .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: "expected an environment variable name" });
@@ -134,7 +141,12 @@ const serviceFields = z.strictObject({
   /** Port and health path of the single app container. */
   single: single.prefault({}),
   /** Task CPU units. @default 512 */
-  cpu: z.union([256, 512, 1024, 2048, 4096, 8192, 16384].map((n) => z.literal(n))).default(512),
+  cpu: z
+    .union(
+      [256, 512, 1024, 2048, 4096, 8192, 16384].map((n) => z.literal(n)),
+      { error: () => `expected Fargate CPU units with their memory (${fargatePairs()})` },
+    )
+    .default(512),
   /** Task memory, MiB, within what the CPU allows. @default 1024 */
   memory: z.number().int().default(1024),
   /** CPU architecture of the images. @default "X86_64" */
@@ -202,7 +214,7 @@ function serviceChecks(s: Service, ctx: z.RefinementCtx): void {
   if (mem && (s.memory < mem.min || s.memory > mem.max || (s.memory - mem.min) % mem.step !== 0)) {
     add(
       ["memory"],
-      `expected ${mem.min}-${mem.max} MiB in steps of ${mem.step} for ${s.cpu} CPU units (Fargate's combinations), got ${s.memory}`,
+      `expected ${mem.min}-${mem.max} MiB in steps of ${mem.step} for ${s.cpu} CPU units (Fargate's pairs: ${fargatePairs()}), got ${s.memory}`,
     );
   }
   const a = s.autoscaling;
@@ -210,6 +222,13 @@ function serviceChecks(s: Service, ctx: z.RefinementCtx): void {
     add(
       ["autoscaling", "minCount"],
       `expected at most autoscaling.maxCount (${a.maxCount}), got ${a.minCount}`,
+    );
+  }
+  // The service starts at desiredCount; outside the scaling range the first scaling action moves it at once.
+  if (a.enabled && (s.desiredCount < a.minCount || s.desiredCount > a.maxCount)) {
+    add(
+      ["desiredCount"],
+      `expected autoscaling.minCount ≤ desiredCount ≤ autoscaling.maxCount (${a.minCount}-${a.maxCount}), got ${s.desiredCount}`,
     );
   }
   if (s.containers === "single" && (s.images.web || s.images.app)) {

@@ -1,10 +1,18 @@
+import { homedir } from "node:os";
+import { isAbsolute, join, resolve } from "node:path";
 import { z } from "zod";
 import { adder, region } from "./common";
+
+/** `~/…` is the home directory; a relative path is relative to where synth runs (the project). */
+function absolutePath(path: string): string {
+  if (path === "~" || path.startsWith("~/")) return join(homedir(), path.slice(1));
+  return isAbsolute(path) ? path : resolve(path);
+}
 
 const s3Backend = z.strictObject({
   /** State bucket, which the team already owns. */
   bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: "expected an S3 bucket name" }),
-  /** Object key of this environment's state. @default "fargate-web-stack/<environment>.tfstate" */
+  /** Object key of this environment's state. @default "fargate-web-stack/<project>/<environment>.tfstate" */
   key: z.string().min(1).optional(),
   /** Region of the state bucket. @default the environment's region */
   region: region.optional(),
@@ -28,6 +36,12 @@ const stateFields = z.strictObject({
   backend: z.enum(["local", "s3"]).default("local"),
   /** Settings of the S3 backend; required when backend is s3. */
   s3: s3Backend.optional(),
+  /**
+   * Directory of the local backend's state files (`<project>-<environment>.tfstate`), outside the
+   * generated `cdktf.out/` and outside the clone, so neither `rm -rf cdktf.out` nor `git clean -fdX`
+   * deletes state. `~` is the home directory. @default "~/.terraform-state/fargate-web-stack"
+   */
+  localDirectory: z.string().min(1).default("~/.terraform-state/fargate-web-stack").transform(absolutePath),
 });
 export const state = stateFields.superRefine(stateChecks);
 

@@ -29,7 +29,9 @@ export function trailIdentity(ctx: StackContext): TrailIdentity {
 
 /**
  * The key-policy grants the trail needs: CloudTrail encrypts log files only under this trail's encryption
- * context, and describes the key when the trail is created or updated.
+ * context, describes the key when the trail is created or updated, and decrypts with it because the trail
+ * bucket uses an S3 Bucket Key (CloudTrail's guide, "Configure AWS KMS key policies for CloudTrail": without
+ * kms:Decrypt, CreateTrail fails with InsufficientEncryptionPolicyException).
  */
 export function cloudTrailKeyGrants(trail: TrailIdentity): KeyGrant[] {
   return [
@@ -48,6 +50,12 @@ export function cloudTrailKeyGrants(trail: TrailIdentity): KeyGrant[] {
       sid: "CloudTrailDescribesKey",
       service: CLOUDTRAIL_SERVICE,
       actions: ["kms:DescribeKey"],
+      conditions: { StringEquals: { "aws:SourceArn": trail.arn } },
+    },
+    {
+      sid: "CloudTrailDecryptsForBucketKey",
+      service: CLOUDTRAIL_SERVICE,
+      actions: ["kms:Decrypt"],
       conditions: { StringEquals: { "aws:SourceArn": trail.arn } },
     },
   ];

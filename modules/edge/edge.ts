@@ -21,6 +21,8 @@ export interface EdgeSettings {
   readonly hstsMaxAgeSeconds: number;
   readonly originFacingPrefixListId?: string;
   readonly originHeaderName: string;
+  /** CloudFront-VPCOrigins-Service-SG (cloudfront-vpc-origin, second apply on). @default none */
+  readonly vpcOriginSecurityGroupId?: string;
   readonly logRetentionDays: number;
   readonly waf: WafConfig;
 }
@@ -43,7 +45,11 @@ export function loadBalancerFrontage(
   domainName: string | undefined,
 ): { exposure: Exposure; aliasName?: string; originSecret?: string } {
   const aliasName = domainName && `${settings.originSubdomain}.${domainName}`;
-  if (settings.mode === "cloudfront-vpc-origin") return { exposure: { kind: "vpc" }, aliasName };
+  if (settings.mode === "cloudfront-vpc-origin")
+    return {
+      exposure: { kind: "vpc", cloudFrontSecurityGroupId: settings.vpcOriginSecurityGroupId },
+      aliasName,
+    };
   if (settings.mode !== "cloudfront-public-alb") return { exposure: { kind: "internet" } };
   const prefixListId = settings.originFacingPrefixListId ?? ORIGIN_FACING_PREFIX_LISTS[region];
   if (!prefixListId)

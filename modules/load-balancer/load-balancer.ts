@@ -8,24 +8,25 @@ import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { Construct } from "constructs";
 import type { StackContext } from "../../constructs/context";
-import { SecureBucket } from "../../constructs/secure-bucket";
+import { ALB_LOG_PREFIXES, albLogBuckets } from "./alb-log-buckets";
 import { DnsValidatedCertificate } from "./certificate";
-import { elbLogWriter } from "./elb-log-delivery";
 import { serviceTargetGroup, type TargetSettings } from "./target-group";
-
-/** Prefixes of the two log streams in the log bucket. */
-export const ALB_LOG_PREFIXES = { access: "access", connection: "connection" } as const;
 
 /**
  * Who may reach the load balancer; decides its scheme, security groups and listeners.
  * - `internet`: internet-facing, 443 (and 80, which redirects) from anywhere.
- * - `vpc`: internal, in private subnets, 443 from the VPC only (a CloudFront VPC origin).
+ * - `vpc`: internal, in private subnets, 443 from the VPC only (a CloudFront VPC origin), or only from
+ *   CloudFront's VPC-origin security group once its id is known (it exists after the first apply).
  * - `cloudfront`: internet-facing, 443 only from CloudFront's origin-facing prefix list, and only
  *   requests carrying the secret origin header are forwarded (the rest get 403).
  */
 export type Exposure =
   | { readonly kind: "internet" }
-  | { readonly kind: "vpc" }
+  | {
+      readonly kind: "vpc";
+      /** `CloudFront-VPCOrigins-Service-SG`: the only source of 443 when given. @default the VPC's range */
+      readonly cloudFrontSecurityGroupId?: string;
+    }
   | {
       readonly kind: "cloudfront";
       readonly prefixListId: string;
@@ -96,7 +97,7 @@ export class LoadBalancer extends Construct {
     const internal = exposure.kind === "vpc";
 
     const group = new SecurityGroup(this, "security-group", {
-      name: ctx.naming.name("securityGroupName", "alb"),
+      namePrefix: ctx.naming.namePrefix("securityGroupName", "alb"),
       description: {
         internet: "ALB: HTTP(S) from the internet",
         vpc: "ALB: HTTPS from inside the VPC (CloudFront VPC origin)",
@@ -104,6 +105,8 @@ export class LoadBalancer extends Construct {
       }[exposure.kind],
       vpcId: props.vpcId,
       revokeRulesOnDelete: true,
+      // A replacement (a changed description or VPC) must exist before whatever uses the group lets go of it.
+      lifecycle: { createBeforeDestroy: true },
     });
     this.securityGroupId = group.id;
     const groups = [group.id];
@@ -112,7 +115,7 @@ export class LoadBalancer extends Construct {
       groupId: string,
       port: number,
       description: string,
-      source: { cidrIpv4: string } | { prefixListId: string },
+      source: { cidrIpv4: string } | { prefixListId: string } | { referencedSecurityGroupId: string },
     ) =>
       new VpcSecurityGroupIngressRule(this, id, {
         securityGroupId: groupId,
@@ -121,6 +124,8 @@ export class LoadBalancer extends Construct {
         fromPort: port,
         toPort: port,
         ...source,
+        // A changed source replaces the rule: the new one admits traffic before the old one goes.
+        lifecycle: { createBeforeDestroy: true },
       });
     if (exposure.kind === "internet") {
       if (props.domain) ingress("ingress-443", group.id, 443, "HTTPS clients", { cidrIpv4: "0.0.0.0/0" });
@@ -132,16 +137,27 @@ export class LoadBalancer extends Construct {
         { cidrIpv4: "0.0.0.0/0" },
       );
     } else if (exposure.kind === "vpc") {
-      ingress("ingress-443", group.id, 443, "HTTPS from the VPC (CloudFront VPC origin)", {
-        cidrIpv4: props.vpcCidr,
-      });
+      // Anything in the VPC could reach the ALB past CloudFront and its web ACL; AWS documents the tighter
+      // rule: only CloudFront's VPC-origin group, which AWS creates in the VPC with the first VPC origin.
+      // One rule either way, replaced create-before-destroy on the second apply: no moment without 443.
+      if (exposure.cloudFrontSecurityGroupId) {
+        ingress("ingress-443", group.id, 443, "HTTPS from CloudFront VPC origins only", {
+          referencedSecurityGroupId: exposure.cloudFrontSecurityGroupId,
+        });
+      } else {
+        ingress("ingress-443", group.id, 443, "HTTPS from the VPC (CloudFront VPC origin)", {
+          cidrIpv4: props.vpcCidr,
+        });
+      }
     } else {
       // The prefix list weighs about 55 of a group's 60 rules: it gets a group of its own.
       const cloudfront = new SecurityGroup(this, "cloudfront-security-group", {
-        name: ctx.naming.name("securityGroupName", "alb-cloudfront"),
+        namePrefix: ctx.naming.namePrefix("securityGroupName", "alb-cloudfront"),
         description: "ALB: HTTPS from CloudFront's origin-facing addresses only",
         vpcId: props.vpcId,
         revokeRulesOnDelete: true,
+        // A replacement (a changed description or VPC) must exist before whatever uses the group lets go of it.
+        lifecycle: { createBeforeDestroy: true },
       });
       ingress("ingress-cloudfront", cloudfront.id, 443, "HTTPS from CloudFront origin-facing servers", {
         prefixListId: exposure.prefixListId,
@@ -149,27 +165,14 @@ export class LoadBalancer extends Construct {
       groups.push(cloudfront.id);
     }
 
-    const logs = new SecureBucket(this, "log-bucket", {
-      context: ctx,
-      purpose: "alb-logs",
-      // ALB log delivery supports SSE-S3 only.
-      encryption: "SSE-S3",
-      expireAfterDays: props.logRetentionDays,
-      noncurrentVersionDays: 7,
-      statements: (bucketArn) => [
-        {
-          sid: "AlbLogDelivery",
-          principals: elbLogWriter(ctx.region, ctx.partition),
-          actions: ["s3:PutObject"],
-          resources: Object.values(ALB_LOG_PREFIXES).map((p) => `${bucketArn}/${p}/AWSLogs/${ctx.account}/*`),
-        },
-      ],
-    });
+    const logs = albLogBuckets(this, ctx, props.logRetentionDays);
     this.logBucketName = logs.name;
     this.logBucketArn = logs.arn;
 
     const alb = new Lb(this, "alb", {
-      name: ctx.naming.name("albName", "alb"),
+      // A change of scheme replaces the ALB: the scheme is in the name, so the new one is created first.
+      name: ctx.naming.name("albName", internal ? "alb-internal" : "alb"),
+      lifecycle: { createBeforeDestroy: true },
       loadBalancerType: "application",
       internal,
       subnets: props.subnetIds,
@@ -190,12 +193,20 @@ export class LoadBalancer extends Construct {
     this.dnsName = alb.dnsName;
     this.zoneId = alb.zoneId;
 
-    this.targetGroup = serviceTargetGroup(this, ctx, props.vpcId, props.target, "blue");
+    this.targetGroup = serviceTargetGroup(this, ctx, props.vpcId, props.target, "blue", internal);
     this.targetGroups = [this.targetGroup];
     if (props.blueGreen)
-      this.targetGroups.push(serviceTargetGroup(this, ctx, props.vpcId, props.target, "green"));
-    // CodeDeploy rewrites the listeners' default actions during a blue/green deployment: Terraform must not undo it.
-    const listenerLifecycle = props.blueGreen ? { ignoreChanges: ["default_action"] } : undefined;
+      this.targetGroups.push(serviceTargetGroup(this, ctx, props.vpcId, props.target, "green", internal));
+    // CodeDeploy rewrites the listeners' default actions during a blue/green deployment: Terraform must not
+    // undo it. So a listener cannot be moved to a replaced target group in place; it is replaced with it.
+    const listenerLifecycle = props.blueGreen
+      ? {
+          ignoreChanges: ["default_action"],
+          replaceTriggeredBy: this.targetGroups.map(
+            (g) => `${g.terraformResourceType}.${g.friendlyUniqueId}.id`,
+          ),
+        }
+      : undefined;
     const forward = [{ type: "forward", targetGroupArn: this.targetGroup.arn }];
     const listener = (
       id: string,
@@ -272,12 +283,16 @@ export class LoadBalancer extends Construct {
         ],
       });
     }
-    new Route53Record(this, "alias", {
-      zoneId: props.domain.hostedZoneId,
-      name: aliasName,
-      type: "A",
-      alias: { name: alb.dnsName, zoneId: alb.zoneId, evaluateTargetHealth: true },
-    });
+    // An internal ALB gets no record: a public zone would publish its private addresses, and the VPC origin
+    // reaches it by ARN (the name only has to match the certificate).
+    if (!internal) {
+      new Route53Record(this, "alias", {
+        zoneId: props.domain.hostedZoneId,
+        name: aliasName,
+        type: "A",
+        alias: { name: alb.dnsName, zoneId: alb.zoneId, evaluateTargetHealth: true },
+      });
+    }
     this.url = `https://${aliasName}`;
   }
 

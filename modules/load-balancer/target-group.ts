@@ -18,16 +18,25 @@ export interface TargetSettings {
   };
 }
 
-/** An IP target group for the service's tasks; `color` tells the two of a blue/green pair apart. */
+/**
+ * An IP target group for the service's tasks; `color` tells the two of a blue/green pair apart.
+ *
+ * A target group is replaced when its port changes (a switch of `service.containers`) and must be when
+ * its load balancer is (a switch of scheme: a target group belongs to one load balancer). Its name carries
+ * both, so the replacement gets a new name and can be created before the old one is destroyed, while a
+ * listener still forwards to it.
+ */
 export function serviceTargetGroup(
   scope: Construct,
   ctx: StackContext,
   vpcId: string,
   target: TargetSettings,
   color: "blue" | "green",
+  internal: boolean,
 ): LbTargetGroup {
   return new LbTargetGroup(scope, color === "blue" ? "target-group" : "target-group-green", {
-    name: ctx.naming.name("targetGroupName", target.name, color),
+    name: ctx.naming.name("targetGroupName", target.name, color, String(target.port), internal ? "int" : ""),
+    lifecycle: { createBeforeDestroy: true },
     targetType: "ip",
     protocol: "HTTP",
     protocolVersion: "HTTP1",

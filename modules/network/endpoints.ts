@@ -37,10 +37,12 @@ export class VpcEndpoints extends Construct {
     }
     if (props.interfaceServices.length === 0) return;
     const group = new SecurityGroup(this, "security-group", {
-      name: ctx.naming.name("securityGroupName", "vpc-endpoints"),
+      namePrefix: ctx.naming.namePrefix("securityGroupName", "vpc-endpoints"),
       description: "Interface endpoints: HTTPS from inside the VPC only",
       vpcId: props.vpcId,
       revokeRulesOnDelete: true,
+      // A replacement (a changed description or VPC) must exist before whatever uses the group lets go of it.
+      lifecycle: { createBeforeDestroy: true },
     });
     new VpcSecurityGroupIngressRule(this, "https-from-vpc", {
       securityGroupId: group.id,

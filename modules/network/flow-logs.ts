@@ -108,7 +108,8 @@ export class FlowLogs extends Construct {
           sid: "LogDeliveryWrite",
           principals: { Service: "delivery.logs.amazonaws.com" },
           actions: ["s3:PutObject"],
-          resources: [`${bucketArn}/AWSLogs/${ctx.account}/*`],
+          // Hive-compatible partitions (below) put objects under `AWSLogs/aws-account-id=<id>/…`.
+          resources: [`${bucketArn}/AWSLogs/aws-account-id=${ctx.account}/*`],
           conditions: {
             StringEquals: { "aws:SourceAccount": ctx.account, "s3:x-amz-acl": "bucket-owner-full-control" },
             ArnLike: { "aws:SourceArn": arn(ctx, "logs", "*") },

@@ -5,8 +5,14 @@ import {
 } from "@cdktf/provider-aws/lib/network-acl";
 import { Construct } from "constructs";
 
-/** Ports AWS uses for the client side of a connection (ALB, NAT gateway, Linux): return traffic. */
+/** Ports AWS uses for the client side of a connection (ALB, NAT gateway): return traffic. */
 export const EPHEMERAL_PORTS = { from: 1024, to: 65535 } as const;
+/**
+ * The tasks' own client ports: Linux's default `ip_local_port_range`, which Fargate keeps. Replies from
+ * outside the VPC come back to these only, so the private tier need not admit 1024-65535 (and with it
+ * 3389, which Security Hub EC2.21 and checkov CKV_AWS_231 fail) from anywhere.
+ */
+export const TASK_CLIENT_PORTS = { from: 32768, to: 60999 } as const;
 const ANYWHERE = "0.0.0.0/0";
 
 export interface NaclRule {
@@ -31,6 +37,8 @@ export interface NetworkAclRulesInput {
   readonly nat: boolean;
   /** Interface endpoints exist in the private subnets. */
   readonly interfaceEndpoints: boolean;
+  /** The S3 gateway endpoint exists: S3 (ECR's image layers) answers from its public ranges. */
+  readonly s3Gateway: boolean;
   /** Where the load balancer listens: public subnets (internet-facing) or private (internal). */
   readonly loadBalancerTier: "public" | "private";
 }
@@ -94,12 +102,24 @@ export function networkAclRules(input: NetworkAclRulesInput): { public: TierRule
     ingress: [
       {
         ruleNo: 100,
-        // Return traffic through NAT keeps the internet peer's address; without NAT only the VPC talks to tasks.
-        cidrBlock: input.nat ? ANYWHERE : input.vpcCidr,
+        cidrBlock: input.vpcCidr,
         fromPort: eph.from,
         toPort: eph.to,
-        reason: "the ALB to task ports; return traffic of the tasks' own connections",
+        reason: "the ALB to task ports; replies from the VPC (endpoints, the internal ALB)",
       },
+      // Replies through NAT keep the internet peer's address; through the S3 gateway endpoint they come
+      // from S3's public ranges (a NACL cannot name the S3 prefix list): both need "anywhere".
+      ...(input.nat || input.s3Gateway
+        ? [
+            {
+              ruleNo: 110,
+              cidrBlock: ANYWHERE,
+              fromPort: TASK_CLIENT_PORTS.from,
+              toPort: TASK_CLIENT_PORTS.to,
+              reason: "replies to the tasks' own connections (NAT, S3 gateway endpoint)",
+            },
+          ]
+        : []),
       ...(input.interfaceEndpoints || input.loadBalancerTier === "private"
         ? [
             {

@@ -132,6 +132,7 @@ export class Network extends Construct {
       egressPorts: props.egressPorts,
       nat: nats.length > 0,
       interfaceEndpoints: props.endpoints.interface.length > 0,
+      s3Gateway: props.endpoints.s3Gateway,
       loadBalancerTier: props.loadBalancerTier ?? "public",
     });
     new TierNetworkAcl(this, "public-acl", {

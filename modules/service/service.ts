@@ -193,10 +193,12 @@ export class WebService extends Construct {
     const controller = props.deployment?.controller ?? "ECS";
     const codeDeploy = controller === "CODE_DEPLOY";
     const group = new SecurityGroup(this, "security-group", {
-      name: naming.name("securityGroupName", "tasks"),
+      namePrefix: naming.namePrefix("securityGroupName", "tasks"),
       description: `${props.name} tasks: the web port from the load balancer only`,
       vpcId: props.vpcId,
       revokeRulesOnDelete: true,
+      // A replacement (a changed description or VPC) must exist before whatever uses the group lets go of it.
+      lifecycle: { createBeforeDestroy: true },
     });
     const deploy = deploySettings(props.subnetIds, group.id, props.capacity);
     this.taskFamily = naming.name("ecsName");
