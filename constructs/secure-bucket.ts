@@ -104,16 +104,24 @@ export class SecureBucket extends Construct {
         },
       ],
     });
-    if (props.accessLogs) {
-      new S3BucketLogging(this, "access-logs", {
-        bucket,
-        targetBucket: props.accessLogs.bucket,
-        targetPrefix: props.accessLogs.prefix,
-      });
-    }
+    if (props.accessLogs) this.logAccessTo(props.accessLogs.bucket, props.accessLogs.prefix);
     this.policy = new S3BucketPolicy(this, "policy", {
       bucket,
       policy: policyJson([denyInsecureTransport(this.arn), ...(props.statements?.(this.arn) ?? [])]),
+    });
+  }
+
+  /**
+   * Sends the bucket's server access logs to `target` under `prefix`. Given a SecureBucket, logging waits for
+   * its policy, so a target whose policy names this bucket (by reference) can be made after this one.
+   */
+  logAccessTo(target: string | SecureBucket, prefix: string): S3BucketLogging {
+    const bucket = typeof target === "string" ? undefined : target;
+    return new S3BucketLogging(this, "access-logs", {
+      bucket: this.bucket.id,
+      targetBucket: bucket ? bucket.name : (target as string),
+      targetPrefix: prefix,
+      dependsOn: bucket ? [bucket.policy] : undefined,
     });
   }
 }

@@ -135,20 +135,24 @@ describe.each(["dev", "prod"])("the %s load balancer", (env) => {
       const bucketOf = (part: string) => resourcesOf(json, "aws_s3_bucket").find(([n]) => n.includes(part))!;
       const [logName] = bucketOf("log-bucket_");
       const [, target] = bucketOf("server-access-logs");
+      const [targetName] = bucketOf("server-access-logs");
+      const [policyName, { policy }] = resourcesOf(json, "aws_s3_bucket_policy").find(([n]) =>
+        n.includes("server-access-logs"),
+      )!;
       const logging = resourcesOf(json, "aws_s3_bucket_logging").map(([, l]) => l);
+      // By reference, and only once the target's policy admits the delivery.
       expect(logging).toContainEqual(
         expect.objectContaining({
           bucket: ref("aws_s3_bucket", logName),
-          target_bucket: target.bucket,
+          target_bucket: ref("aws_s3_bucket", targetName, "bucket"),
           target_prefix: "alb-logs/",
+          depends_on: [`aws_s3_bucket_policy.${policyName}`],
         }),
       );
-      const policy = resourcesOf(json, "aws_s3_bucket_policy").find(([n]) =>
-        n.includes("server-access-logs"),
-      )![1].policy;
+      const resolve = resolverFor(json, { account: config.account, region: "eu-west-1" });
       const put = (sourceBucket: string) =>
         simulate({
-          resourcePolicy: policy,
+          resourcePolicy: resolve(policy),
           principal: "logging.s3.amazonaws.com",
           action: "s3:PutObject",
           resource: `arn:aws:s3:::${target.bucket}/alb-logs/2026-12-04-10-00-00-0123456789ABCDEF`,

@@ -1,7 +1,7 @@
 import { homedir } from "node:os";
 import { isAbsolute, join, relative, resolve } from "node:path";
 import { contains, parseCidr } from "../config/cidr";
-import { resolverFor, simulate } from "./support/iam";
+import { resolverFor, simulate, stackSubstitutions } from "./support/iam";
 
 /** Whether a NACL's (allow-only) rules admit TCP from `ip` to `port`: the first matching rule decides. */
 const admits = (rules: Body[], ip: string, port: number) => {
@@ -344,6 +344,7 @@ network:
         action: "s3:PutObject",
         resource: `${bucket}/${key}`,
         resourceAccount: "123456789012",
+        substitutions: stackSubstitutions(json, { account: "123456789012", region: "us-east-1" }),
         context: {
           "aws:SourceAccount": "123456789012",
           "aws:SourceArn": "arn:aws:logs:us-east-1:123456789012:*",

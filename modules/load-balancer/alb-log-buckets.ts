@@ -15,9 +15,22 @@ export const ALB_BUCKET_ACCESS_LOG_PREFIX = "alb-logs/";
  * holds records). Created in `scope` itself, so the log bucket's address stays what it always was.
  */
 export function albLogBuckets(scope: Construct, ctx: StackContext, retentionDays: number): SecureBucket {
-  // The log bucket's ARN is named, not referenced: the access-log bucket's policy must exist before the log
-  // bucket's logging is switched on, and that bucket's construct is made second.
-  const logBucketArn = SecureBucket.arnOf(ctx, "alb-logs");
+  const logs = new SecureBucket(scope, "log-bucket", {
+    context: ctx,
+    purpose: "alb-logs",
+    // ALB log delivery supports SSE-S3 only.
+    encryption: "SSE-S3",
+    expireAfterDays: retentionDays,
+    noncurrentVersionDays: 7,
+    statements: (bucketArn) => [
+      {
+        sid: "AlbLogDelivery",
+        principals: elbLogWriter(ctx.region, ctx.partition),
+        actions: ["s3:PutObject"],
+        resources: Object.values(ALB_LOG_PREFIXES).map((p) => `${bucketArn}/${p}/AWSLogs/${ctx.account}/*`),
+      },
+    ],
+  });
   const accessLogs = new SecureBucket(scope, "server-access-logs", {
     context: ctx,
     purpose: "alb-logs-access",
@@ -32,26 +45,12 @@ export function albLogBuckets(scope: Construct, ctx: StackContext, retentionDays
         resources: [`${bucketArn}/${ALB_BUCKET_ACCESS_LOG_PREFIX}*`],
         conditions: {
           StringEquals: { "aws:SourceAccount": ctx.account },
-          ArnLike: { "aws:SourceArn": logBucketArn },
+          ArnLike: { "aws:SourceArn": logs.arn },
         },
       },
     ],
   });
-  return new SecureBucket(scope, "log-bucket", {
-    context: ctx,
-    purpose: "alb-logs",
-    // ALB log delivery supports SSE-S3 only.
-    encryption: "SSE-S3",
-    expireAfterDays: retentionDays,
-    noncurrentVersionDays: 7,
-    accessLogs: { bucket: accessLogs.name, prefix: ALB_BUCKET_ACCESS_LOG_PREFIX },
-    statements: (bucketArn) => [
-      {
-        sid: "AlbLogDelivery",
-        principals: elbLogWriter(ctx.region, ctx.partition),
-        actions: ["s3:PutObject"],
-        resources: Object.values(ALB_LOG_PREFIXES).map((p) => `${bucketArn}/${p}/AWSLogs/${ctx.account}/*`),
-      },
-    ],
-  });
+  // Logging is switched on once the access-log bucket's policy admits it.
+  logs.logAccessTo(accessLogs, ALB_BUCKET_ACCESS_LOG_PREFIX);
+  return logs;
 }
