@@ -137,7 +137,9 @@ describe("prod: CloudFront VPC origin to an internal ALB, a NAT gateway per AZ, 
     expect(labels("prod", "alarms:monitoring", `${pipeline}/BlueGreenDeploy`)).toEqual([
       "stop and roll back (7)",
     ]);
-    expect(labels("prod", `${pipeline}/Approve`, one("prod", "aws_sns_topic"))).toEqual(["approval needed"]);
+    expect(labels("prod", `${pipeline}/Approve`, one("prod", "aws_sns_topic", "monitoring_topic_"))).toEqual([
+      "approval needed",
+    ]);
   });
 
   it("gives each AZ its own NAT gateway and routes each private subnet to its own AZ's", () => {

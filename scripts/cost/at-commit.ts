@@ -25,7 +25,9 @@ export function estimatesAt(ref: string, configDir: string): Estimate[] {
     });
     const stacks = join(outdir, "stacks");
     if (!existsSync(stacks)) throw new Error(`${ref}: expected synthesized stacks, got none`);
+    // Environment stacks only: a stack without a config file of its name (the bootstrap) has no cost section.
     return readdirSync(stacks)
+      .filter((name) => existsSync(join(tree, configDir, `${name}.yaml`)))
       .sort()
       .map((name) => estimate(readStack(outdir, name), usageFromFile(join(tree, configDir, `${name}.yaml`))));
   } finally {

@@ -1,4 +1,4 @@
-import type { Body, Resource } from "../lib/stack-json";
+import { type Body, type Resource, referencesIn, resolveLiterals } from "../lib/stack-json";
 import { type CostItem, line, type PricingInput } from "./item";
 import { HOURS_PER_MONTH } from "./prices";
 import { taskHoursPerWeek } from "./schedule";
@@ -17,7 +17,7 @@ export function fargateItems({ stack, usage, prices }: PricingInput): CostItem[]
     if (!task) return [];
     const target = stack
       .all("aws_appautoscaling_target")
-      .find((t) => t.body.resource_id?.endsWith(`/${service.body.name}`));
+      .find((t) => resolveLiterals(stack, t.body.resource_id)?.endsWith(`/${service.body.name}`));
     const min = Number(target?.body.min_capacity ?? service.body.desired_count);
     const max = Number(target?.body.max_capacity ?? service.body.desired_count);
     const baseline = Math.min(min + usage.extraTasks, max);
@@ -95,7 +95,10 @@ function blueGreenOverlapHours(
   runs: number,
   deployMinutes: number,
 ): number {
-  const group = groups.find((g) => g.body.ecs_service?.service_name === service.body.name);
+  const group = groups.find((g) => {
+    const named = g.body.ecs_service?.service_name;
+    return named === service.body.name || referencesIn(named).includes(service.address);
+  });
   if (!group) return 0;
   const wait = Number(
     group.body.blue_green_deployment_config?.terminate_blue_instances_on_deployment_success

@@ -1,4 +1,4 @@
-import { type Body, parseJsonAttribute, type Resource, type Stack } from "../lib/stack-json";
+import { type Body, parseJsonAttribute, type Resource, resolveLiterals, type Stack } from "../lib/stack-json";
 import { gigabytes, type Usage } from "./item";
 
 /** Build log volume per build minute (CodeBuild's own lines and the build's output). */
@@ -85,7 +85,7 @@ export function minutesPerRun(stack: Stack, project: Resource, usage: Usage): nu
   for (const pipeline of stack.all("aws_codepipeline")) {
     for (const stage of pipeline.body.stage ?? []) {
       for (const action of stage.action ?? []) {
-        if (action.configuration?.ProjectName !== project.body.name) continue;
+        if (resolveLiterals(stack, action.configuration?.ProjectName) !== project.body.name) continue;
         return stage.name === "Deploy" ? usage.deployMinutesPerRun : usage.buildMinutesPerRun;
       }
     }

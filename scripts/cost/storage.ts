@@ -1,4 +1,4 @@
-import type { Resource, Stack } from "../lib/stack-json";
+import { type Resource, resolveLiterals, type Stack } from "../lib/stack-json";
 import { type CostItem, gigabytes, line, type PricingInput, type Usage } from "./item";
 import { GLOBAL_PRICES } from "./prices";
 
@@ -79,7 +79,7 @@ function bucketWrites(
 ): { gb: number; what: string } | undefined {
   const name = bucket.body.bucket;
   const compressed = (gb: number) => gb * usage.logStorageRatio;
-  if (stack.all("aws_lb").some((lb) => lb.body.access_logs?.bucket === name)) {
+  if (stack.all("aws_lb").some((lb) => resolveLiterals(stack, lb.body.access_logs?.bucket) === name)) {
     return {
       gb: compressed(gigabytes(usage.requestsPerMonth, usage.albLogBytesPerRequest)),
       what: "ALB access logs",
@@ -88,7 +88,9 @@ function bucketWrites(
   if (
     stack
       .all("aws_codepipeline")
-      .some((p) => p.body.artifact_store?.some((s: { location: string }) => s.location === name))
+      .some((p) =>
+        p.body.artifact_store?.some((s: { location: string }) => resolveLiterals(stack, s.location) === name),
+      )
   ) {
     return { gb: (usage.pipelineRunsPerMonth * usage.artifactMbPerRun) / 1024, what: "pipeline artifacts" };
   }

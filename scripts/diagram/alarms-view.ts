@@ -54,7 +54,12 @@ export function addAlarms(d: Diagram, stack: Stack): void {
 
 /** Rolling: the service's own alarms block; blue/green: the CodeDeploy group's alarm configuration. */
 function addRollbacks(d: Diagram, stack: Stack, alarms: Resource[]): void {
-  const groupOf = (name: string) => alarms.find((a) => a.body.alarm_name === name)?.name.split("_")[0];
+  // Alarms are named by reference (`${aws_cloudwatch_metric_alarm.x.alarm_name}`), or by a literal name.
+  const groupOf = (name: string) =>
+    (
+      stack.named("aws_cloudwatch_metric_alarm", name, "alarm_name") ??
+      alarms.find((a) => a.body.alarm_name === name)
+    )?.name.split("_")[0];
   for (const service of stack.all("aws_ecs_service")) {
     const names: string[] = service.body.alarms?.alarm_names ?? [];
     for (const module of new Set(names.map(groupOf))) {

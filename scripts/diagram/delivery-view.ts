@@ -1,4 +1,4 @@
-import type { Body, Resource, Stack } from "../lib/stack-json";
+import { type Body, type Resource, referencesIn, resolveLiterals, type Stack } from "../lib/stack-json";
 import type { Diagram } from "./model";
 
 export const DELIVERY_CLUSTER = "delivery";
@@ -71,7 +71,9 @@ function addActionEffects(d: Diagram, stack: Stack, id: string, action: Body, st
   const c = action.configuration ?? {};
   const project = stack.named("aws_codebuild_project", c.ProjectName);
   if (project) {
-    const values = (project.body.environment?.environment_variable ?? []).map((v: Body) => v.value);
+    const values = (project.body.environment?.environment_variable ?? []).map((v: Body) =>
+      resolveLiterals(stack, v.value),
+    );
     for (const repository of stack.all("aws_ecr_repository").filter((r) => values.includes(r.body.name)))
       d.edge(id, repository.address, "control", "push");
     const group = stack.named(
@@ -100,7 +102,8 @@ export function deployActionFor(stack: Stack, group: Resource): string | undefin
   for (const pipeline of stack.all("aws_codepipeline")) {
     for (const stage of pipeline.body.stage ?? []) {
       for (const action of stage.action ?? []) {
-        if (action.configuration?.DeploymentGroupName === group.body.deployment_group_name)
+        const named = action.configuration?.DeploymentGroupName;
+        if (named === group.body.deployment_group_name || referencesIn(named).includes(group.address))
           return `${pipeline.address}/${action.name}`;
       }
     }

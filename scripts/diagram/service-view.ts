@@ -1,4 +1,4 @@
-import { type Body, parseJsonAttribute, type Resource, type Stack } from "../lib/stack-json";
+import { type Body, parseJsonAttribute, type Resource, resolveLiterals, type Stack } from "../lib/stack-json";
 import type { Diagram } from "./model";
 import { VPC_CLUSTER } from "./network-view";
 
@@ -39,7 +39,7 @@ function serviceLines(stack: Stack, service: Resource, task: Resource | undefine
   const b = service.body;
   const [target] = stack
     .all("aws_appautoscaling_target")
-    .filter((t) => t.body.resource_id?.endsWith(`/${b.name}`));
+    .filter((t) => resolveLiterals(stack, t.body.resource_id)?.endsWith(`/${b.name}`));
   const tasks = target
     ? `${target.body.min_capacity}–${target.body.max_capacity} tasks (autoscaled)`
     : `${b.desired_count} tasks`;
@@ -70,7 +70,7 @@ function serviceLines(stack: Stack, service: Resource, task: Resource | undefine
 function blueGreenGroups(stack: Stack, service: Resource): Resource[] {
   return stack
     .all("aws_codedeploy_deployment_group")
-    .filter((g) => g.body.ecs_service?.service_name === service.body.name)
+    .filter((g) => stack.named("aws_ecs_service", g.body.ecs_service?.service_name) === service)
     .flatMap((g) =>
       stack.referenced(
         g.body.load_balancer_info?.target_group_pair_info?.target_group,

@@ -83,11 +83,29 @@ export class Stack {
    */
   named(type: string, value: unknown, field = "name"): Resource | undefined {
     if (typeof value !== "string") return undefined;
+    // Most names are passed by reference (`${aws_s3_bucket.x.bucket}`): the referenced resource is the one.
+    const [byReference] = this.referenced(value, type);
+    if (byReference) return byReference;
     const last = value.split(/[:/]/).pop();
     return this.all(type).find(
       (r) => r.body[field] === value || (value.startsWith("arn:") && r.body[field] === last),
     );
   }
+}
+
+/** `${aws_x.name.attr}` of one attribute, to be resolved to what the resource's body says literally. */
+const ATTRIBUTE = /(?<!\$)\$\{(aws_[a-z0-9_]+)\.([A-Za-z0-9_-]+)\.([a-z_]+)\}/g;
+
+/**
+ * The text with each reference to a literal attribute of the stack's resources replaced by its value
+ * (`service/${aws_ecs_cluster.c.name}/…` becomes `service/fws-dev/…`); other references stay as they are.
+ */
+export function resolveLiterals(stack: Stack, text: unknown): string | undefined {
+  if (typeof text !== "string") return undefined;
+  return text.replace(ATTRIBUTE, (whole, type: string, name: string, attr: string) => {
+    const value = stack.get(`${type}.${name}`)?.body[attr];
+    return typeof value === "string" && !value.includes("${") ? value : whole;
+  });
 }
 
 /** Parses a JSON-encoded attribute (container definitions, policies); `[]`/`{}` when absent. */
