@@ -20,6 +20,12 @@ const thresholds = z.strictObject({
   p99LatencySeconds: z.number().gt(0).max(120).default(2),
   /** p90 target response time that adds tasks (step scaling), seconds. @default 1 */
   p90ScaleOutSeconds: z.number().gt(0).max(120).default(1),
+  /**
+   * Requests a target group must answer in a minute before its p99/p90 latency counts for the latency alarms
+   * (rollback and scale-out); a quieter minute is OK. Keep it below the green group's share of a canary
+   * (prod: ~690 requests/min, 10% ≈ 70). @default 50
+   */
+  latencyMinSamples: z.number().int().min(1).default(50),
   /** Average service CPU, percent. @default 85 */
   cpuPercent: z.number().gt(0).max(100).default(85),
   /** Average service memory, percent. @default 85 */

@@ -134,7 +134,14 @@ export class Monitoring extends Construct {
     const scalePolicy = svc.latencyScaleOutPolicyArn;
     if (scalePolicy) {
       const scaling = followTraffic(
-        (tg) => [latencyScaleOutSpec(svc.loadBalancerArnSuffix, tg, props.thresholds.p90ScaleOutSeconds)],
+        (tg) => [
+          latencyScaleOutSpec(
+            svc.loadBalancerArnSuffix,
+            tg,
+            props.thresholds.p90ScaleOutSeconds,
+            props.thresholds.latencyMinSamples,
+          ),
+        ],
         targetGroups,
       );
       // Scaling only: no one is paged, and OK changes nothing. Each copy drives the same policy.
@@ -269,6 +276,7 @@ function singleMetric(m: MetricSpec) {
     dimensions: m.dimensions,
     period: m.periodSeconds,
     // A percentile over a handful of requests says little: one slow request in a quiet minute must not page.
+    // Only for alarms that just page: those that act (rollback, scaling) use a sample guard (percentile-guard.ts).
     ...(percentile
       ? { extendedStatistic: m.stat, evaluateLowSampleCountPercentiles: "ignore" }
       : { statistic: m.stat }),
