@@ -71,6 +71,7 @@ const ENVIRONMENT_CHECK_INPUTS = new Set([
   "edge",
   "deployment",
   "pipeline",
+  "monitoring",
 ]);
 
 /** Checks that span sections of the environment. */
@@ -130,6 +131,13 @@ function environmentChecks(env: z.output<typeof environmentFields>, ctx: z.Refin
   }
   if (svc.execEnabled && env.network.natGateways === "none") execChecks(env, add);
   if (env.deployment.mode === "blueGreen") blueGreenChecks(env, add);
+  const approval = env.pipeline.enabled && (env.pipeline.manualApproval ?? env.production);
+  if (approval && env.monitoring.alarmTopicArn && !env.monitoring.alarmTopicKeyArn) {
+    add(
+      ["monitoring", "alarmTopicKeyArn"],
+      'expected the KMS key ARN of monitoring.alarmTopicArn\'s topic (the pipeline publishes its manual-approval request there and must use the key), or "none" for a topic without a customer-managed key, got nothing',
+    );
+  }
   if (env.production) productionChecks(env, add);
 }
 

@@ -123,6 +123,8 @@ export class EnvironmentStack extends TerraformStack {
     this.monitoring = new Monitoring(this, "monitoring", {
       context: ctx,
       existingTopicArn: config.monitoring.alarmTopicArn,
+      existingTopicKeyArn:
+        config.monitoring.alarmTopicKeyArn === "none" ? undefined : config.monitoring.alarmTopicKeyArn,
       subscriptions: config.monitoring.subscriptions,
       thresholds: config.monitoring.thresholds,
       service: {

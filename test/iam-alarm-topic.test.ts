@@ -1,5 +1,7 @@
+import { readFileSync } from "node:fs";
 import { type Decision, resolveText, simulate, simulateKeyUse, stackSubstitutions } from "./support/iam";
 import {
+  configFromText,
   loadConfig,
   policyOf,
   resourceNamed,
@@ -102,5 +104,86 @@ describe("publishing to prod's encrypted alarm topic", () => {
         decision: "ImplicitlyDenied",
       });
     }
+  });
+});
+
+/**
+ * An organisation's existing topic under its own key (monitoring.alarmTopicArn + alarmTopicKeyArn), with
+ * prod's manual approval: the pipeline role publishes the approval request, so it must use that key too.
+ */
+describe("publishing prod's approval request to an existing encrypted topic", () => {
+  const topic = `arn:aws:sns:${region}:${account}:org-oncall`;
+  const key = `arn:aws:kms:${region}:${account}:key/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d`;
+  const prodWith = (fields: string) =>
+    readFileSync("config/prod.yaml", "utf8").replace("monitoring:\n", `monitoring:\n${fields}`);
+  /** The organisation's key policy: it delegates to the account's IAM policies (the default key policy). */
+  const orgKeyPolicy = {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "EnableIamPolicies",
+        Effect: "Allow",
+        Principal: { AWS: `arn:aws:iam::${account}:root` },
+        Action: "kms:*",
+        Resource: "*",
+      },
+    ],
+  };
+
+  it("lets the pipeline role publish and use the topic's key", async () => {
+    const text = prodWith(`  alarmTopicArn: ${topic}\n  alarmTopicKeyArn: ${key}\n`);
+    const json = synthConfig(configFromText(text, "config/prod.yaml", "prod"));
+    const substitutions = stackSubstitutions(json, { account, region });
+    const [[roleName, role]] = resourcesOf(json, "aws_iam_role").filter(([n]) => n.includes("pipeline_role"));
+    const [[, policy]] = resourcesOf(json, "aws_iam_role_policy").filter(
+      ([, p]) =>
+        p.role === `\${aws_iam_role.${roleName}.name}` || p.role === `\${aws_iam_role.${roleName}.id}`,
+    );
+    const principal = `arn:aws:iam::${account}:role/${role.name}`;
+    const request = { identityPolicies: [policy.policy], principal, substitutions };
+    expect(await simulate({ ...request, action: "sns:Publish", resource: topic })).toBe("Allowed");
+    for (const action of ["kms:GenerateDataKey", "kms:Decrypt"]) {
+      const decision = await simulateKeyUse({ ...request, keyPolicy: orgKeyPolicy, action, resource: key });
+      expect({ action, decision }).toEqual({ action, decision: "Allowed" });
+    }
+    // Only that key: another key of the account stays closed.
+    const other = key.replace(/key\/.*/, "key/ffffffff-4e5f-6a7b-8c9d-0e1f2a3b4c5d");
+    expect(
+      await simulateKeyUse({
+        ...request,
+        keyPolicy: orgKeyPolicy,
+        action: "kms:GenerateDataKey",
+        resource: other,
+      }),
+    ).toBe("ImplicitlyDenied");
+  });
+
+  it('refuses an existing topic without its key (or "none") while the manual approval is on', () => {
+    expect(() => configFromText(prodWith(`  alarmTopicArn: ${topic}\n`), "config/prod.yaml", "prod")).toThrow(
+      /config\/prod\.yaml: monitoring\.alarmTopicKeyArn: expected the KMS key ARN of monitoring\.alarmTopicArn's topic .* got nothing/,
+    );
+    // "none": a topic without a customer-managed key; the role gets sns:Publish only.
+    const json = synthConfig(
+      configFromText(
+        prodWith(`  alarmTopicArn: ${topic}\n  alarmTopicKeyArn: none\n`),
+        "config/prod.yaml",
+        "prod",
+      ),
+    );
+    const statements = resourcesOf(json, "aws_iam_role_policy").flatMap(
+      ([, p]) => policyOf(p.policy).Statement,
+    );
+    expect(statements.filter((st) => st.Sid === "EncryptForTopic")).toEqual([]);
+    expect(statements.filter((st) => st.Sid === "AnnounceApproval").map((st) => st.Resource)).toEqual([
+      topic,
+    ]);
+  });
+
+  it("refuses a topic key without a topic", () => {
+    expect(() =>
+      configFromText(prodWith(`  alarmTopicKeyArn: ${key}\n`), "config/prod.yaml", "prod"),
+    ).toThrow(
+      `config/prod.yaml: monitoring.alarmTopicKeyArn: expected no key without monitoring.alarmTopicArn (the stack's own topic brings its own key), got "${key}"`,
+    );
   });
 });

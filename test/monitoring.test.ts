@@ -118,13 +118,6 @@ describe.each(["dev", "prod"])("monitoring of %s", (env) => {
       "notBreaching",
     ],
     [
-      "p99-latency",
-      "TargetResponseTime",
-      { extended_statistic: "p99" },
-      "GreaterThanThreshold",
-      "notBreaching",
-    ],
-    [
       "unhealthy-hosts",
       "UnHealthyHostCount",
       { statistic: "Maximum" },
@@ -160,7 +153,8 @@ describe.each(["dev", "prod"])("monitoring of %s", (env) => {
     expect(alarm("elb-5xx").threshold).toBe(t.elb5xxCount);
     expect(alarm("cpu").threshold).toBe(t.cpuPercent);
     expect(alarm("elb-5xx").dimensions).toEqual({ LoadBalancer: albSuffix });
-    expect(alarm("p99-latency").dimensions).toEqual({ LoadBalancer: albSuffix, TargetGroup: tgSuffix });
+    const latency = alarm("p99-latency").metric_query.find((q: any) => q.id === "latency");
+    expect(latency.metric.dimensions).toEqual({ LoadBalancer: albSuffix, TargetGroup: tgSuffix });
     // The cluster's and service's attributes: the alarms follow them, and Terraform orders them after.
     expect(alarm("cpu").dimensions).toEqual({
       ClusterName: nameRef("aws_ecs_cluster", "cluster"),
@@ -224,7 +218,10 @@ describe.each(["dev", "prod"])("monitoring of %s", (env) => {
       const greenTg = resourcesOf(json, "aws_lb_target_group").find(([n]) =>
         n.includes("target-group-green"),
       )![0];
-      expect(alarms["fws-prod-site-green-p99-latency"].dimensions.TargetGroup).toBe(
+      const greenLatency = alarms["fws-prod-site-green-p99-latency"].metric_query.find(
+        (q: any) => q.id === "latency",
+      );
+      expect(greenLatency.metric.dimensions.TargetGroup).toBe(
         ref("aws_lb_target_group", greenTg, "arn_suffix"),
       );
       const [[, group]] = resourcesOf(json, "aws_codedeploy_deployment_group");
@@ -238,9 +235,8 @@ describe.each(["dev", "prod"])("monitoring of %s", (env) => {
       n.includes("latency"),
     );
     expect(policy.policy_type).toBe("StepScaling");
+    expect(a.metric_query.find((q: any) => q.id === "latency").metric.stat).toBe("p90");
     expect(a).toMatchObject({
-      extended_statistic: "p90",
-      evaluate_low_sample_count_percentiles: "ignore",
       threshold: t.p90ScaleOutSeconds,
       alarm_actions: [ref("aws_appautoscaling_policy", policyName, "arn")],
       ok_actions: [],

@@ -2,7 +2,8 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CARRIED_BY_DEPLOYMENT, FIXED_UNDER_CODE_DEPLOY } from "../modules/service/code-deploy-fields";
-import { planStackOffline } from "../scripts/lib/offline-plan";
+import { planStackOffline, type TerraformPlanJson } from "../scripts/lib/offline-plan";
+import { resourceSchemas, stateAfter } from "./deployment-mode-switch-state";
 import { loadConfig, resourcesOf, synthToDir } from "./support/synth";
 
 /**
@@ -110,5 +111,50 @@ describe("a blue/green service after a day-2 change of config", () => {
       "service.execEnabled: ECS refuses to change ECS Exec on a service CodeDeploy deploys",
     );
     expect(problems).toContain("terraform apply -replace=");
+  });
+});
+
+describe("the tasks' security group of a blue/green service", () => {
+  const [[groupName, group]] = resourcesOf(stackJson, "aws_security_group").filter(([n]) =>
+    n.startsWith("service-site_security-group"),
+  );
+  type State = {
+    resources: { type: string; name: string; instances: { attributes: Record<string, unknown> }[] }[];
+  };
+
+  it("keeps its group when only its description or name prefix changes: the running tasks hold it until the next deployment", () => {
+    expect(group.lifecycle).toEqual({
+      create_before_destroy: true,
+      ignore_changes: ["description", "name_prefix"],
+    });
+    const dir = join(root, "out", "stacks", "prod");
+    const fresh = planStackOffline(dir, { workRoot: join(root, "fresh"), showJson: true, validate: false });
+    expect(fresh.problems).toEqual([]);
+    const state = stateAfter(fresh.plan as TerraformPlanJson, resourceSchemas(fresh.dir), {
+      region: config.region,
+      account: config.account,
+    }) as State;
+    const [running] = state.resources.filter((r) => r.type === "aws_security_group" && r.name === groupName);
+    // As an older release (or another service name) described and named it.
+    Object.assign(running.instances[0].attributes, {
+      description: "web tasks: before a rename",
+      name_prefix: "fws-prod-web-tasks-",
+      name: "fws-prod-web-tasks-20261201000000000000000001",
+    });
+    const after = planStackOffline(dir, {
+      workRoot: join(root, "renamed"),
+      showJson: true,
+      state,
+      validate: false,
+    });
+    expect(after.problems).toEqual([]);
+    const change = after.plan?.resource_changes?.find((c) => c.address === `aws_security_group.${groupName}`);
+    // Replaced, the old group's destroy would fail (DependencyViolation) while the tasks still use it.
+    // (An update is the stand-in state's unset attributes, filled in place.)
+    expect(change?.change.actions).not.toContain("delete");
+    expect(change?.change.after).toMatchObject({
+      description: "web tasks: before a rename",
+      name: "fws-prod-web-tasks-20261201000000000000000001",
+    });
   });
 });

@@ -1,8 +1,13 @@
 import { z } from "zod";
+import { adder } from "./common";
 
 const topicArn = z
   .string()
   .regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}$/, { message: "expected an SNS topic ARN" });
+
+const keyArn = z.string().regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[a-f0-9-]+$/, {
+  message: 'expected a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>) or "none"',
+});
 
 const subscription = z.strictObject({
   /** How the notification is delivered. */
@@ -20,6 +25,12 @@ const thresholds = z.strictObject({
   p99LatencySeconds: z.number().gt(0).max(120).default(2),
   /** p90 target response time that adds tasks (step scaling), seconds. @default 1 */
   p90ScaleOutSeconds: z.number().gt(0).max(120).default(1),
+  /**
+   * Requests a target group must answer in a minute before its p99/p90 latency counts for the latency alarms
+   * (rollback and scale-out); a quieter minute is OK. Keep it below the green group's share of a canary
+   * (prod: ~690 requests/min, 10% ≈ 70). @default 50
+   */
+  latencyMinSamples: z.number().int().min(1).default(50),
   /** Average service CPU, percent. @default 85 */
   cpuPercent: z.number().gt(0).max(100).default(85),
   /** Average service memory, percent. @default 85 */
@@ -30,10 +41,28 @@ const thresholds = z.strictObject({
   wafBlockedRequests: z.number().int().min(1).default(500),
 });
 
-export const monitoring = z.strictObject({
+const monitoringFields = z.strictObject({
   /** An existing topic for every alarm and event; the stack then creates none. @default a new encrypted topic */
   alarmTopicArn: topicArn.optional(),
+  /**
+   * The customer-managed KMS key that encrypts `alarmTopicArn`'s topic, or "none" (unencrypted, or the
+   * AWS-managed aws/sns key). The pipeline role publishes the manual-approval request itself and gets
+   * kms:GenerateDataKey and kms:Decrypt on it. Required with alarmTopicArn when the pipeline's manual approval
+   * is on. @default none
+   */
+  alarmTopicKeyArn: z.union([z.literal("none"), keyArn]).optional(),
   /** Subscriptions to the stack's topic. @default [] */
   subscriptions: z.array(subscription).default([]),
   thresholds: thresholds.prefault({}),
 });
+
+function monitoringChecks(m: z.output<typeof monitoringFields>, ctx: z.RefinementCtx): void {
+  if (m.alarmTopicKeyArn && !m.alarmTopicArn) {
+    adder(ctx)(
+      ["alarmTopicKeyArn"],
+      `expected no key without monitoring.alarmTopicArn (the stack's own topic brings its own key), got "${m.alarmTopicKeyArn}"`,
+    );
+  }
+}
+
+export const monitoring = monitoringFields.superRefine(monitoringChecks);

@@ -5,7 +5,7 @@
 # containers mount is one shared docker volume, as the socket's is; a volume one container mounts is a tmpfs
 # owned by its user), started in dependsOn order once each dependency passes its ECS health check. Then:
 #   - GET / through the front container's published port: 200, a JSON body and a request id;
-#   - every container's ECS health check (docker exec of its CMD, which asks its health path) passes;
+#   - every container's ECS health check (docker exec of its CMD, or of /bin/sh -c for CMD-SHELL) passes;
 #   - every line each container wrote to stdout is JSON, and the request's id is in the front's log;
 #   - the containers stop in ECS's order (dependents first), each within the template's stopTimeout, exit 0.
 # Everything it started is removed on exit, pass or fail.
@@ -44,7 +44,8 @@ trap cleanup EXIT
 # stdin: describe-task-definition's answer; arguments: NAME PREFIX WORK CONTAINER=IMAGE... Writes, into WORK:
 #   order                   container names in start order (dependencies first)
 #   run-<name>              `docker run` arguments, one a line, the image last
-#   health-<name>           the ECS health check's CMD, one argument a line (absent: none)
+#   health-<name>           the ECS health check as docker exec arguments, NUL-separated (CMD-SHELL:
+#                           /bin/sh -c COMMAND, as Docker runs it for ECS; absent: none)
 #   stop-timeout-<name>     seconds
 #   front                   "<name> <port>": the first container with a port mapping
 #   shared-volumes          volumes two or more containers mount
@@ -59,7 +60,7 @@ const images = new Map(pairs.map((p) => [p.slice(0, p.indexOf("=")), p.slice(p.i
 const errors = [
   ...containers.filter((c) => !images.has(c.name)).map((c) => `container ${c.name} of the template is given no image`),
   ...[...images.keys()].filter((n) => !containers.some((c) => c.name === n)).map((n) => `${n} is not a container of the template`),
-  ...containers.flatMap((c) => (c.healthCheck?.command?.[0] ?? "CMD") === "CMD" ? [] : [`${c.name}: only CMD health checks run here`]),
+  ...containers.flatMap((c) => ["CMD", "CMD-SHELL"].includes(c.healthCheck?.command?.[0] ?? "CMD") ? [] : [`${c.name}: only CMD and CMD-SHELL health checks run here`]),
 ];
 if (containers.length === 0) errors.push("the template has no containers");
 if (errors.length > 0) stop(errors);
@@ -97,7 +98,11 @@ for (const c of containers) {
   for (const p of c.portMappings ?? []) args.push("--publish", `127.0.0.1::${p.containerPort}`);
   args.push("--stop-timeout", String(c.stopTimeout ?? 30), images.get(c.name));
   lines(`run-${c.name}`, args);
-  if (c.healthCheck?.command) lines(`health-${c.name}`, c.healthCheck.command.slice(1));
+  // CMD-SHELL runs as Docker runs it for ECS: /bin/sh -c in the container, with the command string.
+  const [kind, ...command] = c.healthCheck?.command ?? [];
+  const health = kind === "CMD-SHELL" ? ["/bin/sh", "-c", ...command] : command;
+  // NUL-separated: a shell command may span lines.
+  if (kind) fs.writeFileSync(`${work}/health-${c.name}`, health.map((v) => `${v}\0`).join(""));
   lines(`stop-timeout-${c.name}`, [c.stopTimeout ?? 30]);
 }
 const front = containers.find((c) => (c.portMappings ?? []).length > 0);
@@ -127,7 +132,7 @@ plan() {
 wait_healthy() {
   local name=$1 attempt command
   [[ -f $WORK/health-$name ]] || return 0
-  mapfile -t command <"$WORK/health-$name"
+  mapfile -d '' -t command <"$WORK/health-$name"
   for attempt in $(seq 60); do
     if docker exec "$PREFIX-$name" "${command[@]}" >/dev/null 2>&1; then return 0; fi
     [[ $(docker inspect --format '{{.State.Running}}' "$PREFIX-$name") == true ]] ||

@@ -1,3 +1,5 @@
+import { guardedPercentile } from "./percentile-guard";
+
 /**
  * The alarms of one service and its load balancer, as data: AWS's recommended set for ALB and ECS.
  * Defined once here; the dashboard, the alarm topic and deployment rollback all refer to these.
@@ -57,6 +59,8 @@ export interface ServiceAlarmInput {
     readonly cpuPercent: number;
     readonly memoryPercent: number;
     readonly ephemeralStoragePercent: number;
+    /** Requests a minute needs before its latency percentile counts (fewer: the minute is OK). */
+    readonly latencyMinSamples: number;
   };
 }
 
@@ -121,8 +125,12 @@ export function serviceAlarmSpecs(input: ServiceAlarmInput): AlarmSpec[] {
     },
     {
       id: "p99-latency",
-      description: `p99 target response time above the ${t.p99LatencySeconds} s SLO for 3 minutes`,
-      metric: alb("TargetResponseTime", "p99"),
+      description: `p99 target response time above the ${t.p99LatencySeconds} s SLO for 3 minutes (minutes of at least ${t.latencyMinSamples} requests)`,
+      math: guardedPercentile(
+        alb("TargetResponseTime", "p99"),
+        alb("RequestCount", "Sum"),
+        t.latencyMinSamples,
+      ),
       comparison: "GreaterThanThreshold",
       threshold: t.p99LatencySeconds,
       evaluationPeriods: 3,

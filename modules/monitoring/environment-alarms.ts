@@ -1,4 +1,5 @@
-import type { AlarmSpec } from "./alarm-catalog";
+import type { AlarmSpec, MetricSpec } from "./alarm-catalog";
+import { guardedPercentile } from "./percentile-guard";
 
 /**
  * Alarms beside the service's own, as data like them: NAT gateways and the web ACL (environment-wide, they
@@ -59,17 +60,20 @@ export function latencyScaleOutSpec(
   loadBalancer: string,
   targetGroup: string,
   thresholdSeconds: number,
+  minSamples: number,
 ): AlarmSpec {
+  const tg = (metricName: string, stat: string): MetricSpec => ({
+    namespace: "AWS/ApplicationELB",
+    metricName,
+    dimensions: { LoadBalancer: loadBalancer, TargetGroup: targetGroup },
+    stat,
+    periodSeconds: 60,
+  });
   return {
     id: "p90-latency-scale-out",
-    description: `p90 target response time above ${thresholdSeconds} s: add tasks (scale-in is left to target tracking)`,
-    metric: {
-      namespace: "AWS/ApplicationELB",
-      metricName: "TargetResponseTime",
-      dimensions: { LoadBalancer: loadBalancer, TargetGroup: targetGroup },
-      stat: "p90",
-      periodSeconds: 60,
-    },
+    description: `p90 target response time above ${thresholdSeconds} s (minutes of at least ${minSamples} requests): add tasks (scale-in is left to target tracking)`,
+    // A quiet minute is OK, so the alarm leaves ALARM at night and stops re-invoking the scaling policy.
+    math: guardedPercentile(tg("TargetResponseTime", "p90"), tg("RequestCount", "Sum"), minSamples),
     comparison: "GreaterThanThreshold",
     threshold: thresholdSeconds,
     evaluationPeriods: 2,

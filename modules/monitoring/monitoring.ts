@@ -48,6 +48,8 @@ export interface MonitoringProps {
   readonly context: StackContext;
   /** An existing topic to notify; otherwise the module creates an encrypted one with these subscriptions. */
   readonly existingTopicArn?: string;
+  /** The existing topic's customer-managed key, which publishers must be able to use. @default none */
+  readonly existingTopicKeyArn?: string;
   readonly subscriptions: readonly { readonly protocol: string; readonly endpoint: string }[];
   readonly thresholds: ServiceAlarmInput["thresholds"] & {
     readonly p90ScaleOutSeconds: number;
@@ -77,7 +79,7 @@ export interface MonitoringProps {
  */
 export class Monitoring extends Construct {
   readonly topicArn: string;
-  /** The created topic's key, which every publisher must be able to use. @default none with an existing topic */
+  /** The topic's key, which every publisher must be able to use. @default none with an unencrypted existing topic */
   readonly topicKeyArn?: string;
   /** Alarms that roll a deployment back (≤ 10, the ECS and CodeDeploy limit). */
   readonly rollbackAlarms: CloudwatchMetricAlarm[];
@@ -95,7 +97,7 @@ export class Monitoring extends Construct {
       ? undefined
       : new AlarmTopic(this, "topic", { context: ctx, subscriptions: props.subscriptions });
     this.topicArn = props.existingTopicArn ?? (topic as AlarmTopic).arn;
-    this.topicKeyArn = topic?.keyArn;
+    this.topicKeyArn = topic?.keyArn ?? props.existingTopicKeyArn;
     const naming = ctx.naming.child(svc.name);
 
     const targetGroups = [svc.targetGroupArnSuffix, svc.greenTargetGroupArnSuffix].filter(
@@ -134,7 +136,14 @@ export class Monitoring extends Construct {
     const scalePolicy = svc.latencyScaleOutPolicyArn;
     if (scalePolicy) {
       const scaling = followTraffic(
-        (tg) => [latencyScaleOutSpec(svc.loadBalancerArnSuffix, tg, props.thresholds.p90ScaleOutSeconds)],
+        (tg) => [
+          latencyScaleOutSpec(
+            svc.loadBalancerArnSuffix,
+            tg,
+            props.thresholds.p90ScaleOutSeconds,
+            props.thresholds.latencyMinSamples,
+          ),
+        ],
         targetGroups,
       );
       // Scaling only: no one is paged, and OK changes nothing. Each copy drives the same policy.
@@ -269,6 +278,7 @@ function singleMetric(m: MetricSpec) {
     dimensions: m.dimensions,
     period: m.periodSeconds,
     // A percentile over a handful of requests says little: one slow request in a quiet minute must not page.
+    // Only for alarms that just page: those that act (rollback, scaling) use a sample guard (percentile-guard.ts).
     ...(percentile
       ? { extendedStatistic: m.stat, evaluateLowSampleCountPercentiles: "ignore" }
       : { statistic: m.stat }),

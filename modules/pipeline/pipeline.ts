@@ -59,7 +59,7 @@ export interface DeliveryPipelineProps {
   readonly topicArn: string;
   /**
    * The topic's customer-managed key: the pipeline role publishes the approval request itself, so it needs
-   * the key as well as sns:Publish. @default none (an existing topic: its key policy must admit the role)
+   * the key as well as sns:Publish. @default none (an existing topic without a customer-managed key)
    */
   readonly topicKeyArn?: string;
   readonly logsKmsKeyArn: string;

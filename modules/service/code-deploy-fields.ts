@@ -22,6 +22,15 @@ export const CARRIED_BY_DEPLOYMENT = [
   "capacity_provider_strategy",
 ] as const;
 
+/**
+ * Attributes of the tasks' security group Terraform leaves as they are under CODE_DEPLOY. Each forces a new
+ * group, and a new group is only carried to the tasks by the next deployment (network_configuration above):
+ * until then running tasks hold the old one, so its destroy fails with DependencyViolation. A rename or a new
+ * description is cosmetic; keep the group. A new VPC (vpc_id) does replace it: apply (the old group's
+ * destroy fails and stays in the state as deposed), run a deployment, apply again.
+ */
+export const TASK_GROUP_KEPT_UNDER_CODE_DEPLOY = ["description", "name_prefix"] as const;
+
 /** Service attributes nothing can change in place under CODE_DEPLOY. */
 export const FIXED_UNDER_CODE_DEPLOY = ["enable_execute_command"] as const;
 

@@ -16,6 +16,7 @@ import {
   deployTags,
   execPostcondition,
   FIXED_UNDER_CODE_DEPLOY,
+  TASK_GROUP_KEPT_UNDER_CODE_DEPLOY,
 } from "./code-deploy-fields";
 import { type ContainerMount, type ContainerSpec, containerDefinition } from "./container-definition";
 import { execMounts } from "./exec-mounts";
@@ -198,7 +199,11 @@ export class WebService extends Construct {
       vpcId: props.vpcId,
       revokeRulesOnDelete: true,
       // A replacement (a changed description or VPC) must exist before whatever uses the group lets go of it.
-      lifecycle: { createBeforeDestroy: true },
+      // Under CodeDeploy only a deployment moves the tasks to a new group: no replacement for cosmetic changes.
+      lifecycle: {
+        createBeforeDestroy: true,
+        ignoreChanges: codeDeploy ? [...TASK_GROUP_KEPT_UNDER_CODE_DEPLOY] : undefined,
+      },
     });
     const deploy = deploySettings(props.subnetIds, group.id, props.capacity);
     this.taskFamily = naming.name("ecsName");

@@ -178,4 +178,21 @@ describe("docker/ci/test-images.sh, containers: single (the minimal fixture)", (
     expect(valuesOf(args, "--mount")).toEqual([]);
     expect(docker()).toContainEqual(["stop", "--time", "45", `${PREFIX}-node`]);
   });
+
+  it("runs a CMD-SHELL health check as ECS does, through the container's /bin/sh -c", () => {
+    const described = JSON.parse(describedTemplate("test/fixtures/configs/minimal.yaml"));
+    const check = "wget -q -O /dev/null http://127.0.0.1:8000/healthz || exit 1";
+    described.taskDefinition.containerDefinitions[0].healthCheck.command = ["CMD-SHELL", check];
+    const image = "123456789012.dkr.ecr.us-east-1.amazonaws.com/api:0123456789ab";
+    const result = run({
+      template: JSON.stringify(described),
+      docker: dockerAnswers(NODE.name),
+      images: [`node=${image}`],
+    });
+    expect(result.stderr).not.toContain("health checks run here");
+    expect(result.status).toBe(0);
+    // One argument for the whole command, as Docker passes it to the shell.
+    const exec = ["exec", `${PREFIX}-node`, "/bin/sh", "-c", check];
+    expect(docker().filter((c) => c[0] === "exec")).toEqual([exec, exec]);
+  });
 });
