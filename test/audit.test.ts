@@ -151,6 +151,8 @@ describe("the audit trail (production defaults)", () => {
         bucket: ref("aws_s3_bucket", bucket),
         target_bucket: ref("aws_s3_bucket", nameOf(json, "aws_s3_bucket", "access-logs"), "bucket"),
         target_prefix: "cloudtrail/",
+        // Logging starts once the access-log bucket's policy admits it.
+        depends_on: [`aws_s3_bucket_policy.${nameOf(json, "aws_s3_bucket_policy", "access-logs")}`],
       });
       expect(resourcesOf(json, "aws_s3_bucket_object_lock_configuration")).toEqual([]);
     });
@@ -228,7 +230,16 @@ describe("trail options", () => {
         read_write_type: "All",
         include_management_events: true,
         exclude_management_event_sources: [],
-        data_resource: [{ type: "AWS::S3::Object", values: [`${APP_BUCKET_ARN}/`, `${CONFIG_BUCKET_ARN}/`] }],
+        // The Config bucket by reference (its name resolves to CONFIG_BUCKET_ARN's).
+        data_resource: [
+          {
+            type: "AWS::S3::Object",
+            values: [
+              `${APP_BUCKET_ARN}/`,
+              `${ref("aws_s3_bucket", nameOf(json, "aws_s3_bucket", "config_bucket"), "arn")}/`,
+            ],
+          },
+        ],
       },
     ]);
   });

@@ -26,19 +26,8 @@ const CYCLES: { holder: RegExp; owner: RegExp; reason: string }[] = [
   },
 ];
 
-/**
- * Not cycles, still rebuilt: the audit module creates its access-log bucket (whose policy names the audit
- * buckets) before them, and the trail before the Config bucket. Listed so the scan stays strict elsewhere.
- */
-const AUDIT_ORDER: { holder: RegExp; owner: RegExp }[] = [
-  { holder: /^aws_s3_bucket_policy\.audit_access-logs[^ ]* policy$/, owner: /^aws_s3_bucket\.audit_/ },
-  { holder: /^aws_cloudtrail\.[^ ]* event_selector/, owner: /^aws_s3_bucket\.audit_config/ },
-];
-
 const allowed = (f: Finding) =>
-  [...CYCLES, ...AUDIT_ORDER].some(
-    (a) => a.holder.test(`${f.where} ${f.path}`) && f.owners.every((o) => a.owner.test(o)),
-  );
+  CYCLES.some((a) => a.holder.test(`${f.where} ${f.path}`) && f.owners.every((o) => a.owner.test(o)));
 
 const configFiles = [
   ...["dev", "prod"].map((n) => `config/${n}.yaml`),

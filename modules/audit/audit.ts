@@ -81,12 +81,10 @@ export class Audit extends Construct {
     const { cloudtrail, config } = props.settings;
     const trail = cloudtrail.create ? trailIdentity(ctx) : undefined;
     const configBucket = config.createDeliveryChannel && !config.existingBucketName;
-    // Names are known before the buckets exist: the key and the access-log bucket's policy name them.
-    const trailBucketArn = trail ? SecureBucket.arnOf(ctx, "cloudtrail") : undefined;
+    // The key's policy names the buckets it encrypts: they use the key, so a reference would be a cycle.
     const configBucketArn = configBucket ? SecureBucket.arnOf(ctx, "config") : undefined;
 
     let key: KmsKey | undefined;
-    let accessLogs: SecureBucket | undefined;
     if (trail || configBucketArn) {
       const grants: KeyGrant[] = [];
       if (trail) grants.push(...cloudTrailKeyGrants(trail), logsKeyGrant(ctx, [trail.logGroupName]));
@@ -98,28 +96,34 @@ export class Audit extends Construct {
         grants,
       });
       this.kmsKeyArn = key.arn;
-      const sources = [trailBucketArn, configBucketArn].filter((a): a is string => a !== undefined);
-      accessLogs = new SecureBucket(this, "access-logs", {
-        context: ctx,
-        purpose: "audit-access-logs",
-        // S3 server access logging documents SSE-S3 as the only default encryption of a target bucket.
-        encryption: "SSE-S3",
-        expireAfterDays: props.settings.accessLogRetentionDays,
-        statements: (bucketArn) => accessLogStatements(ctx, bucketArn, sources),
-      });
-      this.accessLogBucketName = accessLogs.name;
     }
 
-    if (trail && key && accessLogs) {
+    // Config first: the trail's data events name its bucket.
+    const recorder = new ConfigRecorder(this, "config", {
+      context: ctx,
+      createRecorder: config.createRecorder,
+      createDeliveryChannel: config.createDeliveryChannel,
+      createServiceLinkedRole: config.createServiceLinkedRole,
+      homeRegion: config.homeRegion,
+      snapshotFrequency: config.snapshotFrequency,
+      bucketRetentionDays: config.bucketRetentionDays,
+      existingBucketName: config.existingBucketName,
+      kmsKeyArn: key?.arn,
+    });
+    this.recorderName = recorder.recorder?.name;
+    this.configBucketName = recorder.bucket?.name ?? config.existingBucketName;
+
+    let created: CloudTrail | undefined;
+    if (trail && key) {
       const dataEvents = cloudtrail.dataEventsForStackBuckets
-        ? [...(props.dataEventBucketArns ?? []), ...(configBucketArn ? [configBucketArn] : [])]
+        ? [...(props.dataEventBucketArns ?? []), ...(recorder.bucket ? [recorder.bucket.arn] : [])]
         : [];
       if (cloudtrail.dataEventsForStackBuckets && dataEvents.length === 0) {
         throw new Error(
           "Audit: cloudtrail.dataEventsForStackBuckets is true, but the stack passed no bucket and has no Config bucket of its own",
         );
       }
-      const created = new CloudTrail(this, "cloudtrail", {
+      created = new CloudTrail(this, "cloudtrail", {
         context: ctx,
         identity: trail,
         kmsKeyArn: key.arn,
@@ -127,7 +131,6 @@ export class Audit extends Construct {
         bucketRetentionDays: cloudtrail.bucketRetentionDays,
         objectLock: cloudtrail.objectLock,
         dataEventBucketArns: dataEvents,
-        accessLogBucket: accessLogs.bucket.bucket,
       });
       this.trailArn = created.trail.arn;
       this.trailName = trail.name;
@@ -143,20 +146,26 @@ export class Audit extends Construct {
       this.trailArn = cloudtrail.existingTrailArn;
     }
 
-    const recorder = new ConfigRecorder(this, "config", {
-      context: ctx,
-      createRecorder: config.createRecorder,
-      createDeliveryChannel: config.createDeliveryChannel,
-      createServiceLinkedRole: config.createServiceLinkedRole,
-      homeRegion: config.homeRegion,
-      snapshotFrequency: config.snapshotFrequency,
-      bucketRetentionDays: config.bucketRetentionDays,
-      existingBucketName: config.existingBucketName,
-      kmsKeyArn: key?.arn,
-      accessLogBucket: accessLogs?.bucket.bucket,
-    });
-    this.recorderName = recorder.recorder?.name;
-    this.configBucketName = recorder.bucket?.name ?? config.existingBucketName;
+    // Who read or deleted audit files: the access-log bucket's policy admits the audit buckets by reference.
+    const sources = [created?.bucket, recorder.bucket].filter((b): b is SecureBucket => b !== undefined);
+    if (sources.length > 0) {
+      const accessLogs = new SecureBucket(this, "access-logs", {
+        context: ctx,
+        purpose: "audit-access-logs",
+        // S3 server access logging documents SSE-S3 as the only default encryption of a target bucket.
+        encryption: "SSE-S3",
+        expireAfterDays: props.settings.accessLogRetentionDays,
+        statements: (bucketArn) =>
+          accessLogStatements(
+            ctx,
+            bucketArn,
+            sources.map((b) => b.arn),
+          ),
+      });
+      this.accessLogBucketName = accessLogs.name;
+      created?.bucket.logAccessTo(accessLogs, TRAIL_ACCESS_LOG_PREFIX);
+      recorder.bucket?.logAccessTo(accessLogs, CONFIG_ACCESS_LOG_PREFIX);
+    }
     if (config.rules) {
       const rules = new ConfigRules(this, "rules", { context: ctx, dependsOn: recorder.ready });
       this.ruleNames.push(...rules.ruleNames);

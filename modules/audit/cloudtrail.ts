@@ -100,8 +100,6 @@ export interface CloudTrailProps {
   readonly objectLock: { readonly enabled: boolean; readonly retentionDays: number };
   /** Buckets whose object-level (data) events are recorded too. @default none */
   readonly dataEventBucketArns?: string[];
-  /** Bucket that receives the trail bucket's server access logs. */
-  readonly accessLogBucket: string;
 }
 
 /** Prefix of the trail bucket's server access logs in the access-log bucket. */
@@ -128,7 +126,6 @@ export class CloudTrail extends Construct {
       expireAfterDays: props.bucketRetentionDays,
       // A deleted trail file stays recoverable for a year.
       noncurrentVersionDays: 365,
-      accessLogs: { bucket: props.accessLogBucket, prefix: TRAIL_ACCESS_LOG_PREFIX },
       statements: (bucketArn) => trailBucketStatements(ctx, bucketArn, identity.arn),
     });
     if (props.objectLock.enabled) {

@@ -83,8 +83,6 @@ export interface ConfigRecorderProps {
   readonly existingBucketName?: string;
   /** The audit key, for the stack's own bucket. */
   readonly kmsKeyArn?: string;
-  /** Bucket that receives the Config bucket's server access logs. */
-  readonly accessLogBucket?: string;
 }
 
 /**
@@ -161,9 +159,7 @@ export class ConfigRecorder extends Construct {
 
   /** Its own bucket, never the trail's: Config cannot deliver to a bucket with Object Lock. */
   private addBucket(ctx: StackContext, props: ConfigRecorderProps): SecureBucket {
-    if (!props.kmsKeyArn || !props.accessLogBucket) {
-      throw new Error("ConfigRecorder: the stack's Config bucket needs kmsKeyArn and accessLogBucket");
-    }
+    if (!props.kmsKeyArn) throw new Error("ConfigRecorder: the stack's Config bucket needs kmsKeyArn");
     return new SecureBucket(this, "bucket", {
       context: ctx,
       purpose: "config",
@@ -171,7 +167,6 @@ export class ConfigRecorder extends Construct {
       expireAfterDays: props.bucketRetentionDays,
       // A deleted snapshot or history file stays recoverable for a year.
       noncurrentVersionDays: 365,
-      accessLogs: { bucket: props.accessLogBucket, prefix: CONFIG_ACCESS_LOG_PREFIX },
       statements: (bucketArn) => configBucketStatements(ctx, bucketArn),
     });
   }
