@@ -78,7 +78,18 @@ export function resourceStatements(
       }
     }
   }
-  const labelled = [...grants.values()].map((g) => ({ ...g, label: labelOf([...g.actions], g.statement) }));
+  // Statements that differ only by resource type (CreateTags on a VPC, on a subnet…) become one.
+  const merged = new Map<string, { actions: Set<string>; statement: Grant }>();
+  for (const g of grants.values()) {
+    const key = JSON.stringify([[...g.actions].sort(), g.statement.conditions ?? {}, g.statement.kind]);
+    const entry = merged.get(key);
+    if (!entry) merged.set(key, { actions: g.actions, statement: g.statement });
+    else {
+      const resources = [...new Set([...entry.statement.resources, ...g.statement.resources])].sort();
+      entry.statement = { ...entry.statement, resources };
+    }
+  }
+  const labelled = [...merged.values()].map((g) => ({ ...g, label: labelOf([...g.actions], g.statement) }));
   const counts = new Map<string, number>();
   return labelled
     .sort((a, b) => byText(a.label, b.label) || compareGrant(a, b))
@@ -134,7 +145,7 @@ function grantsFor(
   const entry = catalogued(action);
   const service = action.split(":")[0];
   const types = Object.entries(entry.resourceTypes);
-  const extra = extraConditions(entry, [], inventory, options);
+  const extra = extraConditions(action, entry, [], inventory, options);
   if (types.length === 0) {
     // The IAM catalogue lists no resource type for this action: IAM authorizes it on "*" only.
     const tag =
@@ -159,7 +170,7 @@ function grantsFor(
     const key = `${service}:${type}`;
     const scope = RESOURCE_SCOPES[key];
     const { arn: format, conditionKeys: typeKeys } = CATALOGUE.resourceTypes[key];
-    const resources = [...scopedArns(format, scope, inventory), ...linkedRoleArns(action, key, inventory)];
+    const resources = scopedArns(format, scope, inventory);
     // aws:RequestTag where IAM lists it for the action; aws:ResourceTag also where it lists it for the type.
     const keys = [
       ...new Set([
@@ -168,11 +179,24 @@ function grantsFor(
         ...typeKeys.filter((k) => k === "aws:ResourceTag"),
       ]),
     ];
-    const conditions = extraConditions(entry, facts.conditionKeys, inventory, options);
+    const conditions = extraConditions(action, entry, facts.conditionKeys, inventory, options);
+    // Service-linked roles never carry a boundary: their own statement, without that condition.
+    const linked = linkedRoleArns(action, key, inventory);
+    const linkedGrant: Grant[] =
+      linked.length === 0
+        ? []
+        : [
+            {
+              resources: linked,
+              conditions: extraConditions(action, entry, [], inventory, {}),
+              kind: "name",
+            },
+          ];
     if (scope.by !== "tag" || use === "read") {
-      return [{ resources, conditions, kind: scope.by === "name" || scope.by === "zones" ? "name" : "any" }];
+      const kind = scope.by === "name" || scope.by === "zones" ? "name" : "any";
+      return [{ resources, conditions, kind }, ...linkedGrant];
     }
-    return tagVariants(use, keys, inventory).map((tags) => ({
+    return tagVariants(use, keys, action, inventory).map((tags) => ({
       resources,
       conditions: merge(tags, conditions),
       kind: "tag" as const,
@@ -182,16 +206,45 @@ function grantsFor(
 
 /**
  * Tag conditions for a resource known by id: a new resource must carry the environment's tags
- * (aws:RequestTag), an existing one must already carry them (aws:ResourceTag); tagging needs either.
+ * (aws:RequestTag), an existing one must already carry them (aws:ResourceTag). Tagging an existing
+ * resource needs aws:ResourceTag and may not hand it to other tags: were the environment's request tags
+ * enough, the deployer could tag another project's VPC or key `project=<p>, environment=<e>` and from then
+ * on reach it through every aws:ResourceTag grant. Tagging with the environment's tags alone is left for
+ * the resource being created: EC2 says which call creates it (ec2:CreateAction); the other services
+ * authorize tag-on-create on the new, still untagged resource, so there the resource must carry no
+ * project or environment tag yet (an existing untagged resource of those types stays claimable: README).
  * Where IAM supports neither key for the action, the type's ARNs in the account and region alone.
  */
-function tagVariants(use: Use, keys: string[], inventory: EnvironmentInventory): (Conditions | undefined)[] {
+function tagVariants(
+  use: Use,
+  keys: string[],
+  action: string,
+  inventory: EnvironmentInventory,
+): (Conditions | undefined)[] {
   const request = tagConditions(keys, "aws:RequestTag", inventory);
   const resource = tagConditions(keys, "aws:ResourceTag", inventory);
   if (use === "create") return [request ?? resource];
   if (use === "change") return [resource];
-  const both = [request, resource].filter((c) => c !== undefined);
-  return both.length > 0 ? both : [undefined];
+  const existing = resource && request ? merge(resource, ifExists(request)) : resource;
+  if (!existing) return [request];
+  // Removing tags happens to existing resources only.
+  if (!request || /:(Untag|DeleteTags|RemoveTags)/.test(action)) return [existing];
+  return [existing, merge(request, onCreate(action, inventory))];
+}
+
+/** The same tag values, required only when the request sets those tags. */
+const ifExists = (c: Conditions): Conditions => ({ StringEqualsIfExists: c.StringEquals });
+
+/** What makes a tagging request one made while creating the resource (see tagVariants). */
+function onCreate(action: string, inventory: EnvironmentInventory): Conditions {
+  if (action.startsWith("ec2:")) return { StringEquals: { "ec2:CreateAction": ec2CreateActions(inventory) } };
+  return { Null: { "aws:ResourceTag/project": "true", "aws:ResourceTag/environment": "true" } };
+}
+
+/** The EC2 calls that create the environment's resources (and tag them in the same request). */
+function ec2CreateActions(inventory: EnvironmentInventory): string[] {
+  const actions = inventory.resourceTypes.flatMap((t) => RESOURCE_ACTIONS[t]?.create ?? []);
+  return [...new Set(actions.filter((a) => a.startsWith("ec2:")).map((a) => a.slice("ec2:".length)))].sort();
 }
 
 function tagConditions(keys: string[], key: string, inventory: EnvironmentInventory): Conditions | undefined {
@@ -201,15 +254,26 @@ function tagConditions(keys: string[], key: string, inventory: EnvironmentInvent
   };
 }
 
+/**
+ * Role writes that must name the boundary: every one whose catalogue entry lists iam:PermissionsBoundary
+ * except reads (iam:GetRole lists it too, but reading a role, a service-linked one included, grants
+ * nothing, and Terraform reads roles that carry no boundary).
+ */
+export function needsBoundary(action: string): boolean {
+  const name = action.split(":")[1] ?? "";
+  return catalogued(action).conditionKeys.includes("iam:PermissionsBoundary") && !/^(Get|List)/.test(name);
+}
+
 /** The boundary a role must carry, the service-linked roles the deployer may create. */
 function extraConditions(
+  action: string,
   entry: CatalogueAction,
   keys: string[],
   inventory: EnvironmentInventory,
-  options: ResourceStatementOptions,
+  options: Pick<ResourceStatementOptions, "boundaryArn">,
 ): Conditions | undefined {
   const all = new Set([...keys, ...entry.conditionKeys]);
-  if (all.has("iam:PermissionsBoundary") && options.boundaryArn) {
+  if (needsBoundary(action) && options.boundaryArn) {
     return { StringEquals: { "iam:PermissionsBoundary": options.boundaryArn } };
   }
   if (all.has("iam:AWSServiceName")) {

@@ -1,0 +1,116 @@
+import { synthBootstrapped } from "./support/bootstrap";
+import { deployerFixture } from "./support/deployer-fixture";
+
+/**
+ * Requests a hostile reviewer made of the deployer of dev and prod (@cloud-copilot/iam-simulate, the
+ * policies the bootstrap stack attaches): tagging someone else's resource into the environment, reading
+ * roles that carry no boundary.
+ */
+
+const app = synthBootstrapped();
+const cases = [
+  ["dev", "bootstrap-111111111111"],
+  ["prod", "bootstrap-222222222222"],
+] as const;
+
+describe.each(cases)("the deployer of %s", (env, stackName) => {
+  const { inv, account, region, boundaryArn, deploy, arn, requestTags } = deployerFixture(
+    app,
+    env,
+    stackName,
+  );
+  const other = env === "dev" ? "prod" : "dev";
+  const resourceTags = (project: string, environment: string) => ({
+    "aws:ResourceTag/project": project,
+    "aws:ResourceTag/environment": environment,
+  });
+  const has = (type: string) => inv.resourceTypes.includes(type);
+  // Resources known by id, and the call that tags each (the stacks' types that have them).
+  const taggable: [string, string, string][] = [
+    ["aws_vpc", "ec2:CreateTags", arn("ec2", "vpc/vpc-0123456789abcdef0")],
+    ["aws_kms_key", "kms:TagResource", arn("kms", "key/0f1e2d3c-0000-4000-8000-00000000abcd")],
+    ["aws_acm_certificate", "acm:AddTagsToCertificate", arn("acm", "certificate/0f1e2d3c-aaaa")],
+    [
+      "aws_codestarconnections_connection",
+      "codestar-connections:TagResource",
+      arn("codestar-connections", "connection/0f1e2d3c-bbbb"),
+    ],
+  ];
+
+  describe("may not tag another project's or environment's resource into its own", () => {
+    it.each(taggable)("%s: %s", async (type, action, resource) => {
+      expect(has(type)).toBe(true);
+      for (const [project, environment] of [
+        ["other", env],
+        ["fws", other],
+        ["other", "shared"],
+      ]) {
+        expect([
+          project,
+          environment,
+          await deploy(action, resource, { ...requestTags, ...resourceTags(project, environment) }),
+        ]).toEqual([project, environment, "ImplicitlyDenied"]);
+      }
+      // Its own resource may not be handed to another environment's tags either.
+      expect(
+        await deploy(action, resource, {
+          ...resourceTags("fws", env),
+          "aws:RequestTag/project": "fws",
+          "aws:RequestTag/environment": other,
+        }),
+      ).toBe("ImplicitlyDenied");
+    });
+
+    it.each(taggable)("%s: %s still tags its own resources and new ones", async (_type, action, resource) => {
+      expect(await deploy(action, resource, { ...requestTags, ...resourceTags("fws", env) })).toBe("Allowed");
+      const creating: Record<string, string> = action.startsWith("ec2:")
+        ? { "ec2:CreateAction": "CreateVpc" }
+        : {};
+      expect(await deploy(action, resource, { ...requestTags, ...creating })).toBe("Allowed");
+    });
+
+    it("tags an EC2 resource with its own tags alone only in the call that creates it", async () => {
+      const vpc = arn("ec2", "vpc/vpc-0123456789abcdef0");
+      expect(await deploy("ec2:CreateTags", vpc, requestTags)).toBe("ImplicitlyDenied");
+      expect(
+        await deploy("ec2:CreateTags", vpc, { ...requestTags, "ec2:CreateAction": "CreateSecurityGroup" }),
+      ).toBe("Allowed");
+      expect(await deploy("ec2:CreateTags", vpc, { ...requestTags, "ec2:CreateAction": "CopyImage" })).toBe(
+        "ImplicitlyDenied",
+      );
+    });
+  });
+
+  describe("reads roles whatever their boundary", () => {
+    const role = (name: string) => `arn:aws:iam::${account}:role/${name}`;
+
+    it("reads the service-linked roles of its services and its own roles without a boundary", async () => {
+      expect(await deploy("iam:GetRole", role(`fws-${env}-site-task`))).toBe("Allowed");
+      if (has("aws_iam_service_linked_role")) {
+        const config = "aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig";
+        expect(await deploy("iam:GetRole", role(config))).toBe("Allowed");
+        expect(await deploy("iam:UpdateRoleDescription", role(config))).toBe("Allowed");
+      }
+    });
+
+    it("still writes roles only with the boundary", async () => {
+      const own = role(`fws-${env}-new`);
+      for (const action of ["iam:CreateRole", "iam:PutRolePolicy", "iam:UpdateAssumeRolePolicy"]) {
+        expect([action, await deploy(action, own, action === "iam:CreateRole" ? requestTags : {})]).toEqual([
+          action,
+          "ImplicitlyDenied",
+        ]);
+        const context = {
+          "iam:PermissionsBoundary": boundaryArn,
+          ...(action === "iam:CreateRole" ? requestTags : {}),
+        };
+        expect([action, await deploy(action, own, context)]).toEqual([action, "Allowed"]);
+      }
+      expect(await deploy("iam:GetRole", role(`other-${env}-task`))).toBe("ImplicitlyDenied");
+    });
+  });
+
+  it("is in the region the fixture says", () => {
+    expect(inv.regions).toContain(region);
+  });
+});
