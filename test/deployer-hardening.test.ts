@@ -1,5 +1,6 @@
 import { synthBootstrapped } from "./support/bootstrap";
 import { deployerFixture } from "./support/deployer-fixture";
+import { resourcesOf } from "./support/synth";
 
 /**
  * Requests a hostile reviewer made of the deployer of dev and prod (@cloud-copilot/iam-simulate, the
@@ -14,7 +15,7 @@ const cases = [
 ] as const;
 
 describe.each(cases)("the deployer of %s", (env, stackName) => {
-  const { inv, account, region, boundaryArn, deploy, arn, requestTags } = deployerFixture(
+  const { envStack, inv, account, region, boundaryArn, deploy, arn, requestTags } = deployerFixture(
     app,
     env,
     stackName,
@@ -108,6 +109,38 @@ describe.each(cases)("the deployer of %s", (env, stackName) => {
       }
       expect(await deploy("iam:GetRole", role(`other-${env}-task`))).toBe("ImplicitlyDenied");
     });
+  });
+
+  it("may create, read and delete the alarms of its target tracking policies, and no other service's", async () => {
+    const tracking = resourcesOf(envStack, "aws_appautoscaling_policy").filter(
+      ([, p]) => p.policy_type === "TargetTrackingScaling",
+    );
+    expect(tracking.length).toBeGreaterThan(0);
+    const [[, cluster]] = resourcesOf(envStack, "aws_ecs_cluster");
+    const [[, service]] = resourcesOf(envStack, "aws_ecs_service");
+    // Application Auto Scaling names them after the scalable target, service/<cluster>/<service>.
+    const alarm = (c: string, s: string, kind: string) =>
+      arn(
+        "cloudwatch",
+        `alarm:TargetTracking-service/${c}/${s}-${kind}-0f1e2d3c-0000-4000-8000-000000000001`,
+      );
+    const own = [
+      alarm(String(cluster.name), String(service.name), "AlarmHigh"),
+      alarm(String(cluster.name), String(service.name), "AlarmLow"),
+    ];
+    const foreign = [
+      alarm("other-cluster", "other-site", "AlarmHigh"),
+      alarm(`fws-${other}-site`, `fws-${other}-site`, "AlarmLow"),
+    ];
+    for (const action of [
+      "cloudwatch:PutMetricAlarm",
+      "cloudwatch:DescribeAlarms",
+      "cloudwatch:DeleteAlarms",
+    ]) {
+      for (const r of own) expect([action, r, await deploy(action, r)]).toEqual([action, r, "Allowed"]);
+      for (const r of foreign)
+        expect([action, r, await deploy(action, r)]).toEqual([action, r, "ImplicitlyDenied"]);
+    }
   });
 
   it("is in the region the fixture says", () => {
