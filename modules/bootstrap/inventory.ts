@@ -21,8 +21,17 @@ export interface EnvironmentInventory {
   readonly codeBuildRoleNames: string[];
   /** Route 53 hosted zones the stack writes records into. */
   readonly hostedZoneIds: string[];
-  /** Every action the stack's own role policies allow: the ceiling of the permissions boundary. */
+  /** Every action the stack's own role policies allow. */
   readonly runtimeActions: string[];
+  /** The Allow statements of the stack's own role policies, references as synthesized: the boundary's ceiling. */
+  readonly runtimeStatements: RuntimeStatement[];
+}
+
+export interface RuntimeStatement {
+  readonly actions: string[];
+  /** ARNs or `*`, with `${type.name.attribute}` references left in. */
+  readonly resources: string[];
+  readonly conditions?: Record<string, Record<string, string | string[] | boolean>>;
 }
 
 type Body = Record<string, unknown>;
@@ -40,6 +49,8 @@ const isLiteral = (value: unknown): value is string => typeof value === "string"
 interface Statement {
   Effect?: string;
   Action?: string | string[];
+  Resource?: string | string[];
+  Condition?: RuntimeStatement["conditions"];
   Principal?: { Service?: string | string[] };
 }
 const statementsOf = (text: unknown): Statement[] =>
@@ -89,6 +100,11 @@ export function inventoryOf(stack: SynthesizedStack): EnvironmentInventory {
       bodies("aws_route53_record")
         .map((r) => r.zone_id)
         .filter(isLiteral),
+    ),
+    runtimeStatements: bodies("aws_iam_role_policy").flatMap((p) =>
+      statementsOf(p.policy)
+        .filter((s) => s.Effect !== "Deny")
+        .map((s) => ({ actions: list(s.Action), resources: list(s.Resource), conditions: s.Condition })),
     ),
     runtimeActions: sorted(
       bodies("aws_iam_role_policy").flatMap((p) =>

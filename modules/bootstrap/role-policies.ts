@@ -15,6 +15,7 @@ import {
   STATE_WRITE,
 } from "../../facts/iam/fixed-actions";
 import { PHASES } from "../../facts/iam/resource-actions";
+import { ceilingStatements } from "./boundary";
 import type { EnvironmentInventory } from "./inventory";
 import { IAM_LIMITS, packPolicies } from "./pack";
 import { resourceStatements, serviceLinkedRoles } from "./resource-statements";
@@ -162,17 +163,19 @@ export function guardRailStatements(r: Omit<BootstrapResources, "boundaryArn">):
 
 /**
  * The permissions boundary of every role the environments create: at most what their own role policies
- * allow (the actions, on "*": each role's policy names its resources), never the guard rails.
+ * allow, on the environment's resources of the kinds they name (boundary.ts), never the guard rails.
  */
 export function boundaryStatements(
   inventories: EnvironmentInventory[],
   r: Omit<BootstrapResources, "boundaryArn">,
 ): PolicyStatement[] {
-  const actions = [...new Set(inventories.flatMap((i) => i.runtimeActions))].sort();
+  const all = guardRailStatements(r);
+  // The ceiling allows no IAM write but PassRole, nothing on the bootstrap's names or the state bucket's
+  // settings: of the guard rails only those a runtime action could reach stay (one managed policy holds it).
+  const reachable = new Set(["DenyBoundaryRemoval", "DenyStoppingTheAuditTrail"]);
   return [
-    // A ceiling, not a grant: each role's own policy names its resources; the boundary caps the actions.
-    ...(actions.length > 0 ? [{ sid: "CeilingOfTheEnvironmentsRoles", actions, resources: ["*"] }] : []),
-    ...guardRailStatements(r),
+    ...ceilingStatements(inventories),
+    ...all.filter((s) => reachable.has(String(s.sid))),
     // The state holds every secret Terraform saw: only the planner and the deployer read it.
     {
       sid: "DenyStateObjects",
