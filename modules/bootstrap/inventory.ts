@@ -17,6 +17,8 @@ export interface EnvironmentInventory {
   readonly resourceTypes: string[];
   /** Service principals the stack's roles (and service-linked roles) trust: where the deployer may pass them. */
   readonly roleServices: string[];
+  /** A production environment (config `production: true`): set by the app, not read from the stack. */
+  readonly production?: boolean;
   /** Names of the stack's roles that CodeBuild assumes. */
   readonly codeBuildRoleNames: string[];
   /** Route 53 hosted zones the stack writes records into. */

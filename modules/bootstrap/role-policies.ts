@@ -27,6 +27,8 @@ export interface BootstrapResources {
   /** Names of everything the bootstrap creates start with this, e.g. `fws-bootstrap`. */
   readonly bootstrapPrefix: string;
   readonly stateBucketArn: string;
+  /** The state bucket's name: the S3 backend's DynamoDB lock rows are keyed `<bucket>/<key>`. @default none */
+  readonly stateBucketName?: string;
   readonly stateKeyArn: string;
   /** The state key's alias ARN. */
   readonly stateKeyAliasArn: string;
@@ -68,8 +70,27 @@ function stateStatements(
     { sid: "StateKey", actions: [...STATE_KEY], resources: [r.stateKeyArn] },
   ];
   if (write) statements.push({ sid: "StateWrite", actions: [...STATE_WRITE], resources: [object] });
-  if (r.lockTableArn)
-    statements.push({ sid: "StateLockTable", actions: [...LOCK_TABLE], resources: [r.lockTableArn] });
+  if (r.lockTableArn) {
+    // One table for every environment: each role reaches only its own state's rows (lock and digest).
+    const rows = r.stateBucketName
+      ? {
+          conditions: {
+            "ForAllValues:StringEquals": {
+              "dynamodb:LeadingKeys": [
+                `${r.stateBucketName}/${stateObjectKey(inv.name)}`,
+                `${r.stateBucketName}/${stateObjectKey(inv.name)}-md5`,
+              ],
+            },
+          },
+        }
+      : {};
+    statements.push({
+      sid: "StateLockTable",
+      actions: [...LOCK_TABLE],
+      resources: [r.lockTableArn],
+      ...rows,
+    });
+  }
   return statements;
 }
 
