@@ -1,5 +1,7 @@
+import { rolePolicyDocuments } from "../modules/bootstrap/role-policies";
 import { synthBootstrapped } from "./support/bootstrap";
 import { deployerFixture } from "./support/deployer-fixture";
+import { simulate } from "./support/iam";
 import { resourcesOf } from "./support/synth";
 
 /**
@@ -141,6 +143,45 @@ describe.each(cases)("the deployer of %s", (env, stackName) => {
       for (const r of foreign)
         expect([action, r, await deploy(action, r)]).toEqual([action, r, "ImplicitlyDenied"]);
     }
+  });
+
+  it("may not delete the trail's log files or bucket, and still deletes its other buckets' objects", async () => {
+    const trails = resourcesOf(envStack, "aws_cloudtrail");
+    expect(inv.trailBuckets).toHaveLength(trails.length);
+    for (const bucket of inv.trailBuckets) {
+      expect(bucket).toMatch(new RegExp(`^fws-${env}-`));
+      for (const [action, resource] of [
+        ["s3:DeleteObject", `arn:aws:s3:::${bucket}/AWSLogs/${account}/CloudTrail/x.json.gz`],
+        ["s3:DeleteObjectVersion", `arn:aws:s3:::${bucket}/AWSLogs/${account}/CloudTrail/x.json.gz`],
+        ["s3:DeleteBucket", `arn:aws:s3:::${bucket}`],
+      ])
+        expect([action, await deploy(action, resource)]).toEqual([action, "ExplicitlyDenied"]);
+    }
+    expect(await deploy("s3:DeleteObject", `arn:aws:s3:::fws-${env}-alb-logs-${account}-${region}/x`)).toBe(
+      "Allowed",
+    );
+  });
+
+  it("writes the state under the key the environment's backend block names", async () => {
+    const resources = {
+      partition: "aws",
+      account,
+      bootstrapPrefix: "fws-bootstrap",
+      stateBucketArn: "arn:aws:s3:::fws-bootstrap-tfstate",
+      stateKeyArn: `arn:aws:kms:${region}:${account}:key/k`,
+      stateKeyAliasArn: `arn:aws:kms:${region}:${account}:alias/fws-bootstrap-tfstate`,
+      boundaryArn,
+    };
+    const docs = rolePolicyDocuments([{ ...inv, stateKey: `states/${env}.tfstate` }], resources);
+    const put = (key: string) =>
+      simulate({
+        identityPolicies: docs.deployer,
+        principal: `arn:aws:iam::${account}:role/fws-bootstrap-${env}-deployer`,
+        action: "s3:PutObject",
+        resource: `arn:aws:s3:::fws-bootstrap-tfstate/${key}`,
+      });
+    expect(await put(`states/${env}.tfstate`)).toBe("Allowed");
+    expect(await put(`fargate-web-stack/${env}.tfstate`)).toBe("ImplicitlyDenied");
   });
 
   it("is in the region the fixture says", () => {

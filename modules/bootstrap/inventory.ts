@@ -17,6 +17,10 @@ export interface EnvironmentInventory {
   readonly resourceTypes: string[];
   /** Service principals the stack's roles (and service-linked roles) trust: where the deployer may pass them. */
   readonly roleServices: string[];
+  /** The object key of the stack's S3 backend, when it has one. @default none (local state) */
+  readonly stateKey?: string;
+  /** The buckets the stack's CloudTrail trails write to, by name. */
+  readonly trailBuckets: string[];
   /** A production environment (config `production: true`): set by the app, not read from the stack. */
   readonly production?: boolean;
   /** Names of the stack's roles that CodeBuild assumes. */
@@ -38,6 +42,7 @@ export interface RuntimeStatement {
 
 type Body = Record<string, unknown>;
 export interface SynthesizedStack {
+  terraform?: { backend?: { s3?: Body } };
   provider?: { aws?: Body[] };
   resource?: Record<string, Record<string, Body>>;
   data?: Record<string, Record<string, Body>>;
@@ -75,8 +80,19 @@ export function inventoryOf(stack: SynthesizedStack): EnvironmentInventory {
   const roles = bodies("aws_iam_role");
   const trusted = (role: Body) =>
     statementsOf(role.assume_role_policy).flatMap((s) => list(s.Principal?.Service));
+  const bucketNamed = (value: unknown) => {
+    const ref = /^\$\{aws_s3_bucket\.([\w-]+)\.(bucket|id)\}$/.exec(String(value));
+    return ref ? resources.aws_s3_bucket?.[ref[1]]?.bucket : value;
+  };
+  const backendKey = stack.terraform?.backend?.s3?.key;
   return {
     name: tags.environment,
+    stateKey: isLiteral(backendKey) ? backendKey : undefined,
+    trailBuckets: sorted(
+      bodies("aws_cloudtrail")
+        .map((t) => bucketNamed(t.s3_bucket_name))
+        .filter(isLiteral),
+    ),
     project: tags.project,
     account,
     partition: region.startsWith("cn-") ? "aws-cn" : region.startsWith("us-gov-") ? "aws-us-gov" : "aws",

@@ -2,6 +2,7 @@ import type { IamPolicy, PolicyStatement } from "../../constructs/policy";
 import {
   BROAD_MANAGED_POLICIES,
   DENY_AUDIT,
+  DENY_AUDIT_LOGS,
   DENY_BOOTSTRAP_IAM,
   DENY_STATE_BUCKET,
   DENY_STATE_DATA,
@@ -57,7 +58,9 @@ function stateStatements(
   r: BootstrapResources,
   write: boolean,
 ): PolicyStatement[] {
-  const object = `${r.stateBucketArn}/${stateObjectKey(inv.name)}`;
+  // The key the environment's backend block names (its state section), else the one the output suggests.
+  const key = inv.stateKey ?? stateObjectKey(inv.name);
+  const object = `${r.stateBucketArn}/${key}`;
   const statements: PolicyStatement[] = [
     // Listing shows object names only; the backend lists workspaces under prefixes of its own.
     { sid: "StateList", actions: ["s3:ListBucket"], resources: [r.stateBucketArn] },
@@ -76,10 +79,7 @@ function stateStatements(
       ? {
           conditions: {
             "ForAllValues:StringEquals": {
-              "dynamodb:LeadingKeys": [
-                `${r.stateBucketName}/${stateObjectKey(inv.name)}`,
-                `${r.stateBucketName}/${stateObjectKey(inv.name)}-md5`,
-              ],
+              "dynamodb:LeadingKeys": [`${r.stateBucketName}/${key}`, `${r.stateBucketName}/${key}-md5`],
             },
           },
         }
@@ -126,8 +126,16 @@ export function deployerStatements(
               conditions: { StringEquals: { "iam:PassedToService": inv.roleServices } },
             },
           ];
+    // The trail's log files are the audit record: an administrator's to delete, like the trail itself.
+    const trailLogs: PolicyStatement[] = inv.trailBuckets.map((bucket, i) => ({
+      sid: `DenyDeletingTheAuditLogs${i === 0 ? "" : i + 1}`,
+      effect: "Deny",
+      actions: [...DENY_AUDIT_LOGS],
+      resources: [`arn:${inv.partition}:s3:::${bucket}`, `arn:${inv.partition}:s3:::${bucket}/*`],
+    }));
     return [
       ...stateStatements(inv, r, true),
+      ...trailLogs,
       ...passRole,
       ...resourceStatements(inv, { phases: PHASES, boundaryArn: r.boundaryArn }),
     ];

@@ -94,7 +94,8 @@ export function plannerTrust(t: TrustInput): string {
     [
       ...github(t, "GitHubActions", subjects),
       ...principals(t, "NamedPrincipals"),
-      ...groupMembers(t, "GroupMembers", false),
+      // People read the state through the planner too: MFA as for the deployer.
+      ...groupMembers(t, "GroupMembersWithMfa", true),
     ],
     "planner",
   );
