@@ -72,6 +72,31 @@ describe.each(cases)("the deployer of %s", (env, stackName) => {
       expect(await deploy(action, resource, { ...requestTags, ...creating })).toBe("Allowed");
     });
 
+    it("may not overwrite another's resource through a create-or-update call", async () => {
+      const upserts: [string, string, string][] = [
+        ["aws_config_config_rule", "config:PutConfigRule", arn("config", "config-rule/config-rule-abc123")],
+        [
+          "aws_appautoscaling_target",
+          "application-autoscaling:RegisterScalableTarget",
+          arn("application-autoscaling", "scalable-target/0123456789abcdef"),
+        ],
+      ];
+      const present = upserts.filter(([type]) => has(type));
+      expect(present.length).toBeGreaterThan(0);
+      for (const [, action, resource] of present) {
+        expect(await deploy(action, resource, { ...requestTags, ...resourceTags("other", env) })).toBe(
+          "ImplicitlyDenied",
+        );
+        expect(await deploy(action, resource, { ...requestTags, ...resourceTags("fws", other) })).toBe(
+          "ImplicitlyDenied",
+        );
+        expect(await deploy(action, resource, requestTags)).toBe("Allowed");
+        expect(await deploy(action, resource, { ...requestTags, ...resourceTags("fws", env) })).toBe(
+          "Allowed",
+        );
+      }
+    });
+
     it("tags an EC2 resource with its own tags alone only in the call that creates it", async () => {
       const vpc = arn("ec2", "vpc/vpc-0123456789abcdef0");
       expect(await deploy("ec2:CreateTags", vpc, requestTags)).toBe("ImplicitlyDenied");

@@ -4,6 +4,7 @@ import { CREATE_LINKED_ROLE } from "../../facts/iam/fixed-actions";
 import { PHASES, type Phase, RESOURCE_ACTIONS } from "../../facts/iam/resource-actions";
 import { RESOURCE_SCOPES, type Scope } from "../../facts/iam/resource-scopes";
 import type { EnvironmentInventory } from "./inventory";
+import { merge, tagConditions, tagVariants, type Use } from "./tag-conditions";
 
 /**
  * The statements that let a role call what Terraform calls for the resource types of one environment,
@@ -14,7 +15,6 @@ import type { EnvironmentInventory } from "./inventory";
  */
 
 /** How an action is used: tag conditions differ between creating, changing and tagging. */
-type Use = "read" | "create" | "change" | "tag";
 const USE: Record<Phase, Use> = {
   read: "read",
   create: "create",
@@ -28,6 +28,8 @@ export interface ResourceStatementOptions {
   readonly phases: readonly Phase[];
   /** The permissions boundary roles must carry (iam:PermissionsBoundary). */
   readonly boundaryArn?: string;
+  /** The action also changes existing resources (set per action). @default false */
+  readonly upsert?: boolean;
 }
 
 /** Thrown for a resource type the table lacks: the message names it and says where to add it. */
@@ -70,7 +72,9 @@ export function resourceStatements(
   const grants = new Map<string, { actions: Set<string>; statement: Grant }>();
   for (const [action, used] of [...uses].sort(([a], [b]) => byText(a, b))) {
     for (const use of used) {
-      for (const grant of grantsFor(action, use, inventory, options)) {
+      // An action that both creates and changes (PutConfigRule, RegisterScalableTarget) is an upsert.
+      const upsert = used.has("create") && used.has("change");
+      for (const grant of grantsFor(action, use, inventory, { ...options, upsert })) {
         const key = JSON.stringify([grant.resources, grant.conditions ?? {}]);
         const entry = grants.get(key) ?? { actions: new Set<string>(), statement: grant };
         entry.actions.add(action);
@@ -196,62 +200,12 @@ function grantsFor(
       const kind = scope.by === "name" || scope.by === "zones" ? "name" : "any";
       return [{ resources, conditions, kind }, ...linkedGrant];
     }
-    return tagVariants(use, keys, action, inventory).map((tags) => ({
+    return tagVariants(use, keys, action, inventory, options.upsert === true).map((tags) => ({
       resources,
       conditions: merge(tags, conditions),
       kind: "tag" as const,
     }));
   });
-}
-
-/**
- * Tag conditions for a resource known by id: a new resource must carry the environment's tags
- * (aws:RequestTag), an existing one must already carry them (aws:ResourceTag). Tagging an existing
- * resource needs aws:ResourceTag and may not hand it to other tags: were the environment's request tags
- * enough, the deployer could tag another project's VPC or key `project=<p>, environment=<e>` and from then
- * on reach it through every aws:ResourceTag grant. Tagging with the environment's tags alone is left for
- * the resource being created: EC2 says which call creates it (ec2:CreateAction); the other services
- * authorize tag-on-create on the new, still untagged resource, so there the resource must carry no
- * project or environment tag yet (an existing untagged resource of those types stays claimable: README).
- * Where IAM supports neither key for the action, the type's ARNs in the account and region alone.
- */
-function tagVariants(
-  use: Use,
-  keys: string[],
-  action: string,
-  inventory: EnvironmentInventory,
-): (Conditions | undefined)[] {
-  const request = tagConditions(keys, "aws:RequestTag", inventory);
-  const resource = tagConditions(keys, "aws:ResourceTag", inventory);
-  if (use === "create") return [request ?? resource];
-  if (use === "change") return [resource];
-  const existing = resource && request ? merge(resource, ifExists(request)) : resource;
-  if (!existing) return [request];
-  // Removing tags happens to existing resources only.
-  if (!request || /:(Untag|DeleteTags|RemoveTags)/.test(action)) return [existing];
-  return [existing, merge(request, onCreate(action, inventory))];
-}
-
-/** The same tag values, required only when the request sets those tags. */
-const ifExists = (c: Conditions): Conditions => ({ StringEqualsIfExists: c.StringEquals });
-
-/** What makes a tagging request one made while creating the resource (see tagVariants). */
-function onCreate(action: string, inventory: EnvironmentInventory): Conditions {
-  if (action.startsWith("ec2:")) return { StringEquals: { "ec2:CreateAction": ec2CreateActions(inventory) } };
-  return { Null: { "aws:ResourceTag/project": "true", "aws:ResourceTag/environment": "true" } };
-}
-
-/** The EC2 calls that create the environment's resources (and tag them in the same request). */
-function ec2CreateActions(inventory: EnvironmentInventory): string[] {
-  const actions = inventory.resourceTypes.flatMap((t) => RESOURCE_ACTIONS[t]?.create ?? []);
-  return [...new Set(actions.filter((a) => a.startsWith("ec2:")).map((a) => a.slice("ec2:".length)))].sort();
-}
-
-function tagConditions(keys: string[], key: string, inventory: EnvironmentInventory): Conditions | undefined {
-  if (!keys.includes(key)) return undefined;
-  return {
-    StringEquals: { [`${key}/project`]: inventory.project, [`${key}/environment`]: inventory.name },
-  };
 }
 
 /**
@@ -280,14 +234,6 @@ function extraConditions(
     return { StringEquals: { "iam:AWSServiceName": serviceLinkedRoles(inventory) } };
   }
   return undefined;
-}
-
-function merge(a?: Conditions, b?: Conditions): Conditions | undefined {
-  if (!a) return b;
-  if (!b) return a;
-  const out: Conditions = { ...a };
-  for (const [op, values] of Object.entries(b)) out[op] = { ...(out[op] ?? {}), ...values };
-  return out;
 }
 
 /** What the deployer does to service-linked roles: create them, and manage the ones the stack declares. */
