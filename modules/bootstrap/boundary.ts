@@ -62,7 +62,7 @@ export function ceilingStatements(inventories: EnvironmentInventory[]): PolicySt
 
 const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-/** One runtime resource, its references replaced by the environment's patterns, for each of its regions. */
+/** One runtime resource, its references replaced by the environment's patterns, in its resources' regions. */
 function generalize(
   resource: string,
   inv: EnvironmentInventory,
@@ -89,7 +89,7 @@ function generalize(
       .replaceAll("{prefix}", `${inv.project}-${inv.name}`)
       .replaceAll("{project}", inv.project)
       .replaceAll("{environment}", inv.name);
-  return { arns: texts.flatMap((t) => inv.regions.map((r) => fill(t, r))), tagged };
+  return { arns: texts.flatMap((t) => statement.regions.map((r) => fill(t, r))), tagged };
 }
 
 /** The statement's conditions without those naming a reference (their value is known at apply only). */

@@ -23,8 +23,6 @@ export interface EnvironmentInventory {
   readonly trailBuckets: string[];
   /** A production environment (config `production: true`): set by the app, not read from the stack. */
   readonly production?: boolean;
-  /** Names of the stack's roles that CodeBuild assumes. */
-  readonly codeBuildRoleNames: string[];
   /** Route 53 hosted zones the stack writes records into. */
   readonly hostedZoneIds: string[];
   /** Every action the stack's own role policies allow. */
@@ -38,6 +36,8 @@ export interface RuntimeStatement {
   /** ARNs or `*`, with `${type.name.attribute}` references left in. */
   readonly resources: string[];
   readonly conditions?: Record<string, Record<string, string | string[] | boolean>>;
+  /** The regions of the resources it references (their providers'); the stack's region when none. */
+  readonly regions: string[];
 }
 
 type Body = Record<string, unknown>;
@@ -108,12 +108,6 @@ export function inventoryOf(stack: SynthesizedStack): EnvironmentInventory {
         .map((r) => r.aws_service_name)
         .filter(isLiteral),
     ]),
-    codeBuildRoleNames: sorted(
-      roles
-        .filter((r) => trusted(r).includes("codebuild.amazonaws.com"))
-        .map((r) => r.name)
-        .filter(isLiteral),
-    ),
     hostedZoneIds: sorted(
       bodies("aws_route53_record")
         .map((r) => r.zone_id)
@@ -122,7 +116,12 @@ export function inventoryOf(stack: SynthesizedStack): EnvironmentInventory {
     runtimeStatements: bodies("aws_iam_role_policy").flatMap((p) =>
       statementsOf(p.policy)
         .filter((s) => s.Effect !== "Deny")
-        .map((s) => ({ actions: list(s.Action), resources: list(s.Resource), conditions: s.Condition })),
+        .map((s) => ({
+          actions: list(s.Action),
+          resources: list(s.Resource),
+          conditions: s.Condition,
+          regions: referencedRegions(list(s.Resource), resources, providers, region),
+        })),
     ),
     runtimeActions: sorted(
       bodies("aws_iam_role_policy").flatMap((p) =>
@@ -132,4 +131,23 @@ export function inventoryOf(stack: SynthesizedStack): EnvironmentInventory {
       ),
     ),
   };
+}
+
+/** The regions of the resources a statement references, by their providers (`aws.us_east_1`). */
+function referencedRegions(
+  texts: string[],
+  resources: Record<string, Record<string, Body>>,
+  providers: Body[],
+  main: string,
+): string[] {
+  const byProvider = new Map(providers.map((p) => [p.alias ? `aws.${p.alias}` : "aws", String(p.region)]));
+  const regions = texts.flatMap((t) =>
+    [...t.matchAll(/\$\{(\w+)\.([\w-]+)\.\w+\}/g)].map(([, type, name]) => {
+      const provider = resources[type]?.[name]?.provider;
+      return typeof provider === "string"
+        ? (byProvider.get(provider.replace(/^\$\{|\}$/g, "")) ?? main)
+        : main;
+    }),
+  );
+  return regions.length > 0 ? sorted(regions) : [main];
 }
