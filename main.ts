@@ -1,6 +1,6 @@
 import { App } from "cdktf";
 import { loadEnvironments } from "./config/load";
-import { loadBootstrap } from "./config/load-bootstrap";
+import { environmentNameErrors, loadBootstrap } from "./config/load-bootstrap";
 import { addStacks } from "./stacks/app";
 
 /** Messages written for a person start with the file to change: `config/bootstrap.yaml: roles: …`. */
@@ -15,6 +15,7 @@ function main(): number {
   const { environments, errors } = loadEnvironments(dir);
   const bootstrap = loadBootstrap(dir);
   errors.push(...bootstrap.errors);
+  if (bootstrap.bootstrap) errors.push(...environmentNameErrors(environments));
   if (errors.length > 0) {
     console.error(
       `Invalid configuration (${errors.length} problem${errors.length === 1 ? "" : "s"}); nothing was synthesized:`,

@@ -28,3 +28,37 @@ export function parseBootstrap(text: string, shown: string): BootstrapResult {
   if (!parsed.success) return { errors: parsed.error.issues.flatMap((issue) => formatIssue(shown, issue)) };
   return { bootstrap: parsed.data, errors: [] };
 }
+
+/** What an environment name decides: the prefix of every name in it (`<project>-<environment>-`). */
+interface NamedEnvironment {
+  readonly name: string;
+  readonly file: string;
+  readonly project: string;
+  readonly account: string;
+}
+
+/**
+ * Environments whose names would let one deployer's name patterns reach another's resources, or the
+ * bootstrap's: `<project>-dev-*` also matches every name of an environment `dev-eu`, and an environment
+ * `bootstrap-tfstate` would match the state bucket. Checked only with a bootstrap (its roles scope by name).
+ */
+export function environmentNameErrors(environments: readonly NamedEnvironment[]): string[] {
+  const errors: string[] = [];
+  for (const env of environments) {
+    if (env.name.startsWith("bootstrap")) {
+      errors.push(
+        `${env.file}: environment name: expected a name not starting with "bootstrap" (the bootstrap's own names start with "${env.project}-bootstrap-"), got "${env.name}"`,
+      );
+    }
+    const prefix = `${env.project}-${env.name}-`;
+    for (const other of environments) {
+      if (other === env || other.account !== env.account) continue;
+      if (`${other.project}-${other.name}-`.startsWith(prefix)) {
+        errors.push(
+          `${other.file}: environment name: expected a name whose resource names no other environment's patterns reach, got "${other.name}" (environment "${env.name}" of account ${env.account} scopes its deployer to ${prefix}*, which also matches ${other.project}-${other.name}-*)`,
+        );
+      }
+    }
+  }
+  return errors;
+}

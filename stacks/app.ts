@@ -23,7 +23,11 @@ export function addStacks(app: App, environments: EnvironmentConfig[], bootstrap
       permissionsBoundaryArn:
         bootstrap && boundaryPolicyArn(partitionOf(env.region).partition, env.account, env.project, group),
     });
-    if (bootstrap) inventories.push(inventoryOf(stack.toTerraform() as SynthesizedStack));
+    if (bootstrap)
+      inventories.push({
+        ...inventoryOf(stack.toTerraform() as SynthesizedStack),
+        production: env.production,
+      });
   }
   if (!bootstrap) return;
   const accounts = [...new Set(inventories.map((i) => i.account))].sort();

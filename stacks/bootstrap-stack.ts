@@ -84,6 +84,7 @@ export class BootstrapStack extends TerraformStack {
           account,
           bootstrapPrefix: ctx.naming.prefix,
           stateBucketArn: this.state.bucket.arn,
+          stateBucketName: this.state.bucket.bucket.bucket,
           stateKeyArn: this.state.key.arn,
           stateKeyAliasArn: `arn:${partition}:kms:${region}:${account}:${this.state.key.aliasName}`,
           lockTableArn: this.state.lockTable?.arn,

@@ -19,8 +19,12 @@ const githubActions = z.strictObject({
       z.string().regex(/^branch:[^\s*]+$/, { message: 'expected "environment" or "branch:<name>"' }),
     ])
     .default("environment"),
-  /** Pull requests may assume the planner. @default true */
-  planPullRequests: z.boolean().default(true),
+  /**
+   * Environments whose planner pull requests may assume (`repo:<repo>:pull_request`): pull-request code
+   * then reads that environment's state and its resources, and may delete a lock file. Never a production
+   * environment (synthesis refuses it). @default [] (none)
+   */
+  planPullRequests: z.array(z.string().min(1)).default([]),
   /** Create the account's GitHub OIDC provider; false when it exists already. @default true */
   createProvider: z.boolean().default(true),
 });
@@ -28,8 +32,6 @@ const githubActions = z.strictObject({
 const assumedBy = z.strictObject({
   /** GitHub Actions through OIDC. @default not trusted */
   githubActions: githubActions.optional(),
-  /** The environments' own CodeBuild roles (pipeline.enabled) may assume the deployer. @default false */
-  codeBuild: z.boolean().default(false),
   /** IAM roles or users (ARNs in the same account) that may assume both roles. @default [] */
   principals: z
     .array(

@@ -86,6 +86,9 @@ export const BROAD_MANAGED_POLICIES = ["AdministratorAccess", "PowerUserAccess",
 /** Denied everywhere: the audit trail keeps recording (an administrator removes a trail). */
 export const DENY_AUDIT = ["cloudtrail:StopLogging", "cloudtrail:DeleteTrail"] as const;
 
+/** Denied on the trail's bucket: its log files stay (an administrator removes them with the trail). */
+export const DENY_AUDIT_LOGS = ["s3:DeleteBucket", "s3:DeleteObject", "s3:DeleteObjectVersion"] as const;
+
 /** Assuming the deployer from the MFA group. */
 export const ASSUME_ROLE = "sts:AssumeRole";
 
@@ -102,5 +105,6 @@ export const FIXED_ACTIONS: readonly string[] = [
   ...DENY_STATE_DATA_KEY,
   ...DENY_BOOTSTRAP_IAM,
   ...DENY_AUDIT,
+  ...DENY_AUDIT_LOGS,
   ASSUME_ROLE,
 ];

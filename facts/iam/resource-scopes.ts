@@ -33,7 +33,8 @@ export const RESOURCE_SCOPES: Readonly<Record<string, Scope>> = {
     reason: "a response headers policy has an id and takes no tags",
   },
   "cloudtrail:trail": prefixed,
-  "cloudwatch:alarm": prefixed,
+  // Target tracking alarms are named `TargetTracking-service/<cluster>/<service>-AlarmHigh-<id>` by AWS.
+  "cloudwatch:alarm": named("{prefix}-*", "TargetTracking-service/{prefix}-*"),
   "cloudwatch:dashboard": prefixed,
   "codebuild:project": prefixed,
   "codedeploy:application": prefixed,

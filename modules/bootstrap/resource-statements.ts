@@ -4,6 +4,7 @@ import { CREATE_LINKED_ROLE } from "../../facts/iam/fixed-actions";
 import { PHASES, type Phase, RESOURCE_ACTIONS } from "../../facts/iam/resource-actions";
 import { RESOURCE_SCOPES, type Scope } from "../../facts/iam/resource-scopes";
 import type { EnvironmentInventory } from "./inventory";
+import { merge, tagConditions, tagVariants, type Use } from "./tag-conditions";
 
 /**
  * The statements that let a role call what Terraform calls for the resource types of one environment,
@@ -14,7 +15,6 @@ import type { EnvironmentInventory } from "./inventory";
  */
 
 /** How an action is used: tag conditions differ between creating, changing and tagging. */
-type Use = "read" | "create" | "change" | "tag";
 const USE: Record<Phase, Use> = {
   read: "read",
   create: "create",
@@ -28,6 +28,8 @@ export interface ResourceStatementOptions {
   readonly phases: readonly Phase[];
   /** The permissions boundary roles must carry (iam:PermissionsBoundary). */
   readonly boundaryArn?: string;
+  /** The action also changes existing resources (set per action). @default false */
+  readonly upsert?: boolean;
 }
 
 /** Thrown for a resource type the table lacks: the message names it and says where to add it. */
@@ -70,7 +72,9 @@ export function resourceStatements(
   const grants = new Map<string, { actions: Set<string>; statement: Grant }>();
   for (const [action, used] of [...uses].sort(([a], [b]) => byText(a, b))) {
     for (const use of used) {
-      for (const grant of grantsFor(action, use, inventory, options)) {
+      // An action that both creates and changes (PutConfigRule, RegisterScalableTarget) is an upsert.
+      const upsert = used.has("create") && used.has("change");
+      for (const grant of grantsFor(action, use, inventory, { ...options, upsert })) {
         const key = JSON.stringify([grant.resources, grant.conditions ?? {}]);
         const entry = grants.get(key) ?? { actions: new Set<string>(), statement: grant };
         entry.actions.add(action);
@@ -78,7 +82,18 @@ export function resourceStatements(
       }
     }
   }
-  const labelled = [...grants.values()].map((g) => ({ ...g, label: labelOf([...g.actions], g.statement) }));
+  // Statements that differ only by resource type (CreateTags on a VPC, on a subnet…) become one.
+  const merged = new Map<string, { actions: Set<string>; statement: Grant }>();
+  for (const g of grants.values()) {
+    const key = JSON.stringify([[...g.actions].sort(), g.statement.conditions ?? {}, g.statement.kind]);
+    const entry = merged.get(key);
+    if (!entry) merged.set(key, { actions: g.actions, statement: g.statement });
+    else {
+      const resources = [...new Set([...entry.statement.resources, ...g.statement.resources])].sort();
+      entry.statement = { ...entry.statement, resources };
+    }
+  }
+  const labelled = [...merged.values()].map((g) => ({ ...g, label: labelOf([...g.actions], g.statement) }));
   const counts = new Map<string, number>();
   return labelled
     .sort((a, b) => byText(a.label, b.label) || compareGrant(a, b))
@@ -134,7 +149,7 @@ function grantsFor(
   const entry = catalogued(action);
   const service = action.split(":")[0];
   const types = Object.entries(entry.resourceTypes);
-  const extra = extraConditions(entry, [], inventory, options);
+  const extra = extraConditions(action, entry, [], inventory, options);
   if (types.length === 0) {
     // The IAM catalogue lists no resource type for this action: IAM authorizes it on "*" only.
     const tag =
@@ -159,7 +174,7 @@ function grantsFor(
     const key = `${service}:${type}`;
     const scope = RESOURCE_SCOPES[key];
     const { arn: format, conditionKeys: typeKeys } = CATALOGUE.resourceTypes[key];
-    const resources = [...scopedArns(format, scope, inventory), ...linkedRoleArns(action, key, inventory)];
+    const resources = scopedArns(format, scope, inventory);
     // aws:RequestTag where IAM lists it for the action; aws:ResourceTag also where it lists it for the type.
     const keys = [
       ...new Set([
@@ -168,11 +183,24 @@ function grantsFor(
         ...typeKeys.filter((k) => k === "aws:ResourceTag"),
       ]),
     ];
-    const conditions = extraConditions(entry, facts.conditionKeys, inventory, options);
+    const conditions = extraConditions(action, entry, facts.conditionKeys, inventory, options);
+    // Service-linked roles never carry a boundary: their own statement, without that condition.
+    const linked = linkedRoleArns(action, key, inventory);
+    const linkedGrant: Grant[] =
+      linked.length === 0
+        ? []
+        : [
+            {
+              resources: linked,
+              conditions: extraConditions(action, entry, [], inventory, {}),
+              kind: "name",
+            },
+          ];
     if (scope.by !== "tag" || use === "read") {
-      return [{ resources, conditions, kind: scope.by === "name" || scope.by === "zones" ? "name" : "any" }];
+      const kind = scope.by === "name" || scope.by === "zones" ? "name" : "any";
+      return [{ resources, conditions, kind }, ...linkedGrant];
     }
-    return tagVariants(use, keys, inventory).map((tags) => ({
+    return tagVariants(use, keys, action, inventory, options.upsert === true).map((tags) => ({
       resources,
       conditions: merge(tags, conditions),
       kind: "tag" as const,
@@ -181,49 +209,31 @@ function grantsFor(
 }
 
 /**
- * Tag conditions for a resource known by id: a new resource must carry the environment's tags
- * (aws:RequestTag), an existing one must already carry them (aws:ResourceTag); tagging needs either.
- * Where IAM supports neither key for the action, the type's ARNs in the account and region alone.
+ * Role writes that must name the boundary: every one whose catalogue entry lists iam:PermissionsBoundary
+ * except reads (iam:GetRole lists it too, but reading a role, a service-linked one included, grants
+ * nothing, and Terraform reads roles that carry no boundary).
  */
-function tagVariants(use: Use, keys: string[], inventory: EnvironmentInventory): (Conditions | undefined)[] {
-  const request = tagConditions(keys, "aws:RequestTag", inventory);
-  const resource = tagConditions(keys, "aws:ResourceTag", inventory);
-  if (use === "create") return [request ?? resource];
-  if (use === "change") return [resource];
-  const both = [request, resource].filter((c) => c !== undefined);
-  return both.length > 0 ? both : [undefined];
-}
-
-function tagConditions(keys: string[], key: string, inventory: EnvironmentInventory): Conditions | undefined {
-  if (!keys.includes(key)) return undefined;
-  return {
-    StringEquals: { [`${key}/project`]: inventory.project, [`${key}/environment`]: inventory.name },
-  };
+export function needsBoundary(action: string): boolean {
+  const name = action.split(":")[1] ?? "";
+  return catalogued(action).conditionKeys.includes("iam:PermissionsBoundary") && !/^(Get|List)/.test(name);
 }
 
 /** The boundary a role must carry, the service-linked roles the deployer may create. */
 function extraConditions(
+  action: string,
   entry: CatalogueAction,
   keys: string[],
   inventory: EnvironmentInventory,
-  options: ResourceStatementOptions,
+  options: Pick<ResourceStatementOptions, "boundaryArn">,
 ): Conditions | undefined {
   const all = new Set([...keys, ...entry.conditionKeys]);
-  if (all.has("iam:PermissionsBoundary") && options.boundaryArn) {
+  if (needsBoundary(action) && options.boundaryArn) {
     return { StringEquals: { "iam:PermissionsBoundary": options.boundaryArn } };
   }
   if (all.has("iam:AWSServiceName")) {
     return { StringEquals: { "iam:AWSServiceName": serviceLinkedRoles(inventory) } };
   }
   return undefined;
-}
-
-function merge(a?: Conditions, b?: Conditions): Conditions | undefined {
-  if (!a) return b;
-  if (!b) return a;
-  const out: Conditions = { ...a };
-  for (const [op, values] of Object.entries(b)) out[op] = { ...(out[op] ?? {}), ...values };
-  return out;
 }
 
 /** What the deployer does to service-linked roles: create them, and manage the ones the stack declares. */

@@ -110,7 +110,7 @@ export class RolePair extends Construct {
     });
   }
 
-  /** Members may assume the planner, and the deployer with MFA (its trust asks for it too). */
+  /** Members may assume either role with MFA (the roles' trust asks for it too). */
   private addGroup(group: RoleGroup): IamGroup {
     const iamGroup = new IamGroup(this, "group", {
       name: this.props.context.naming.name("generic", group, "operators"),
@@ -119,11 +119,10 @@ export class RolePair extends Construct {
       name: "assume-roles",
       group: iamGroup.name,
       policy: policyJson([
-        { sid: "AssumePlanner", actions: [ASSUME_ROLE], resources: [this.planner.arn] },
         {
-          sid: "AssumeDeployerWithMfa",
+          sid: "AssumeRolesWithMfa",
           actions: [ASSUME_ROLE],
-          resources: [this.deployer.arn],
+          resources: [this.planner.arn, this.deployer.arn],
           conditions: { Bool: { "aws:MultiFactorAuthPresent": true } },
         },
       ]),

@@ -2,6 +2,7 @@ import type { IamPolicy, PolicyStatement } from "../../constructs/policy";
 import {
   BROAD_MANAGED_POLICIES,
   DENY_AUDIT,
+  DENY_AUDIT_LOGS,
   DENY_BOOTSTRAP_IAM,
   DENY_STATE_BUCKET,
   DENY_STATE_DATA,
@@ -15,6 +16,7 @@ import {
   STATE_WRITE,
 } from "../../facts/iam/fixed-actions";
 import { PHASES } from "../../facts/iam/resource-actions";
+import { ceilingStatements } from "./boundary";
 import type { EnvironmentInventory } from "./inventory";
 import { IAM_LIMITS, packPolicies } from "./pack";
 import { resourceStatements, serviceLinkedRoles } from "./resource-statements";
@@ -26,6 +28,8 @@ export interface BootstrapResources {
   /** Names of everything the bootstrap creates start with this, e.g. `fws-bootstrap`. */
   readonly bootstrapPrefix: string;
   readonly stateBucketArn: string;
+  /** The state bucket's name: the S3 backend's DynamoDB lock rows are keyed `<bucket>/<key>`. @default none */
+  readonly stateBucketName?: string;
   readonly stateKeyArn: string;
   /** The state key's alias ARN. */
   readonly stateKeyAliasArn: string;
@@ -54,7 +58,9 @@ function stateStatements(
   r: BootstrapResources,
   write: boolean,
 ): PolicyStatement[] {
-  const object = `${r.stateBucketArn}/${stateObjectKey(inv.name)}`;
+  // The key the environment's backend block names (its state section), else the one the output suggests.
+  const key = inv.stateKey ?? stateObjectKey(inv.name);
+  const object = `${r.stateBucketArn}/${key}`;
   const statements: PolicyStatement[] = [
     // Listing shows object names only; the backend lists workspaces under prefixes of its own.
     { sid: "StateList", actions: ["s3:ListBucket"], resources: [r.stateBucketArn] },
@@ -67,8 +73,24 @@ function stateStatements(
     { sid: "StateKey", actions: [...STATE_KEY], resources: [r.stateKeyArn] },
   ];
   if (write) statements.push({ sid: "StateWrite", actions: [...STATE_WRITE], resources: [object] });
-  if (r.lockTableArn)
-    statements.push({ sid: "StateLockTable", actions: [...LOCK_TABLE], resources: [r.lockTableArn] });
+  if (r.lockTableArn) {
+    // One table for every environment: each role reaches only its own state's rows (lock and digest).
+    const rows = r.stateBucketName
+      ? {
+          conditions: {
+            "ForAllValues:StringEquals": {
+              "dynamodb:LeadingKeys": [`${r.stateBucketName}/${key}`, `${r.stateBucketName}/${key}-md5`],
+            },
+          },
+        }
+      : {};
+    statements.push({
+      sid: "StateLockTable",
+      actions: [...LOCK_TABLE],
+      resources: [r.lockTableArn],
+      ...rows,
+    });
+  }
   return statements;
 }
 
@@ -104,8 +126,16 @@ export function deployerStatements(
               conditions: { StringEquals: { "iam:PassedToService": inv.roleServices } },
             },
           ];
+    // The trail's log files are the audit record: an administrator's to delete, like the trail itself.
+    const trailLogs: PolicyStatement[] = inv.trailBuckets.map((bucket, i) => ({
+      sid: `DenyDeletingTheAuditLogs${i === 0 ? "" : i + 1}`,
+      effect: "Deny",
+      actions: [...DENY_AUDIT_LOGS],
+      resources: [`arn:${inv.partition}:s3:::${bucket}`, `arn:${inv.partition}:s3:::${bucket}/*`],
+    }));
     return [
       ...stateStatements(inv, r, true),
+      ...trailLogs,
       ...passRole,
       ...resourceStatements(inv, { phases: PHASES, boundaryArn: r.boundaryArn }),
     ];
@@ -162,17 +192,19 @@ export function guardRailStatements(r: Omit<BootstrapResources, "boundaryArn">):
 
 /**
  * The permissions boundary of every role the environments create: at most what their own role policies
- * allow (the actions, on "*": each role's policy names its resources), never the guard rails.
+ * allow, on the environment's resources of the kinds they name (boundary.ts), never the guard rails.
  */
 export function boundaryStatements(
   inventories: EnvironmentInventory[],
   r: Omit<BootstrapResources, "boundaryArn">,
 ): PolicyStatement[] {
-  const actions = [...new Set(inventories.flatMap((i) => i.runtimeActions))].sort();
+  const all = guardRailStatements(r);
+  // The ceiling allows no IAM write but PassRole, nothing on the bootstrap's names or the state bucket's
+  // settings: of the guard rails only those a runtime action could reach stay (one managed policy holds it).
+  const reachable = new Set(["DenyBoundaryRemoval", "DenyStoppingTheAuditTrail"]);
   return [
-    // A ceiling, not a grant: each role's own policy names its resources; the boundary caps the actions.
-    ...(actions.length > 0 ? [{ sid: "CeilingOfTheEnvironmentsRoles", actions, resources: ["*"] }] : []),
-    ...guardRailStatements(r),
+    ...ceilingStatements(inventories),
+    ...all.filter((s) => reachable.has(String(s.sid))),
     // The state holds every secret Terraform saw: only the planner and the deployer read it.
     {
       sid: "DenyStateObjects",

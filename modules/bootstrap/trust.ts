@@ -77,7 +77,7 @@ function groupMembers(t: TrustInput, sid: string, mfa: boolean): TrustStatement[
 const document = (statements: TrustStatement[], role: string): string => {
   if (statements.length === 0) {
     throw new Error(
-      `config/bootstrap.yaml: assumedBy: expected at least one way to assume the ${role} (githubActions, codeBuild, principals or mfaGroup), got none`,
+      `config/bootstrap.yaml: assumedBy: expected at least one way to assume the ${role} (githubActions, principals or mfaGroup), got none`,
     );
   }
   return JSON.stringify({ Version: "2012-10-17", Statement: statements });
@@ -87,42 +87,40 @@ const document = (statements: TrustStatement[], role: string): string => {
 export function plannerTrust(t: TrustInput): string {
   const gh = t.assumedBy.githubActions;
   const subjects = [
-    ...(gh?.planPullRequests ? [`repo:${gh.repository}:pull_request`] : []),
+    ...(pullRequests(t) ? [`repo:${gh?.repository}:pull_request`] : []),
     ...deploySubjects(t),
   ];
   return document(
     [
       ...github(t, "GitHubActions", subjects),
       ...principals(t, "NamedPrincipals"),
-      ...groupMembers(t, "GroupMembers", false),
+      // People read the state through the planner too: MFA as for the deployer.
+      ...groupMembers(t, "GroupMembersWithMfa", true),
     ],
     "planner",
   );
 }
 
-/** Who may assume the deployer: the deploying workflow, the environments' CodeBuild roles, principals, the group with MFA. */
+/**
+ * Pull requests plan only the environments listed, all of the pair's, none of them production: a pull
+ * request runs code nobody has reviewed yet, and the planner reads the state (every secret Terraform saw).
+ */
+function pullRequests(t: TrustInput): boolean {
+  const listed = t.assumedBy.githubActions?.planPullRequests ?? [];
+  const production = t.inventories.filter((i) => i.production && listed.includes(i.name));
+  if (production.length > 0) {
+    throw new Error(
+      `config/bootstrap.yaml: assumedBy.githubActions.planPullRequests: expected environments that are not production, got ${production.map((i) => i.name).join(", ")}`,
+    );
+  }
+  return t.inventories.length > 0 && t.inventories.every((i) => listed.includes(i.name));
+}
+
+/** Who may assume the deployer: the deploying workflow, named principals, the group with MFA. */
 export function deployerTrust(t: TrustInput): string {
-  const builds = t.inventories.flatMap((i) =>
-    i.codeBuildRoleNames.map((n) => `arn:${t.partition}:iam::${t.account}:role/${n}`),
-  );
-  // The CodeBuild roles belong to the environment stacks, applied after this one: a principal naming a
-  // role that does not exist yet is refused, so the account is named and the role is matched by ARN.
-  const codeBuild: TrustStatement[] =
-    t.assumedBy.codeBuild && builds.length > 0
-      ? [
-          {
-            Sid: "EnvironmentCodeBuild",
-            Effect: "Allow",
-            Principal: { AWS: root(t) },
-            Action: "sts:AssumeRole",
-            Condition: { ArnEquals: { "aws:PrincipalArn": builds } },
-          },
-        ]
-      : [];
   return document(
     [
       ...github(t, "GitHubActions", deploySubjects(t)),
-      ...codeBuild,
       ...principals(t, "NamedPrincipals"),
       ...groupMembers(t, "GroupMembersWithMfa", true),
     ],

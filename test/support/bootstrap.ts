@@ -1,6 +1,6 @@
 import { App, type TerraformStack, Testing } from "cdktf";
 import { loadEnvironments } from "../../config/load";
-import { loadBootstrap } from "../../config/load-bootstrap";
+import { environmentNameErrors, loadBootstrap } from "../../config/load-bootstrap";
 import type { BootstrapConfig } from "../../config/schema/bootstrap";
 import { type EnvironmentInventory, inventoryOf } from "../../modules/bootstrap/inventory";
 import { addStacks } from "../../stacks/app";
@@ -17,8 +17,9 @@ export interface BootstrappedApp {
 export function synthBootstrapped(dir = "config", bootstrap?: BootstrapConfig): BootstrappedApp {
   const { environments, errors } = loadEnvironments(dir);
   const loaded = loadBootstrap(dir);
-  if (errors.length > 0 || loaded.errors.length > 0)
-    throw new Error([...errors, ...loaded.errors].join("\n"));
+  const names = environmentNameErrors(environments);
+  if (errors.length > 0 || loaded.errors.length > 0 || names.length > 0)
+    throw new Error([...errors, ...loaded.errors, ...names].join("\n"));
   const config = bootstrap ?? loaded.bootstrap;
   if (!config) throw new Error(`${dir}: expected a bootstrap.yaml`);
   const app = new App({ outdir: "/tmp/fws-bootstrap-test-unused" });
@@ -52,6 +53,8 @@ export function bootstrapSubstitutions(account: string, region = "eu-west-1") {
       const name = `fws-bootstrap-tfstate-${account}-${region}`;
       return bucket[1] === "arn" ? `arn:aws:s3:::${name}` : name;
     }
+    const table = /^aws_dynamodb_table\.[\w-]+\.arn$/.test(expression);
+    if (table) return `arn:aws:dynamodb:${region}:${account}:table/fws-bootstrap-tflock`;
     const boundary = /^aws_iam_policy\.roles-([\w-]+)_boundary_\w+\.arn$/.exec(expression);
     if (boundary) return `arn:aws:iam::${account}:policy/fws-bootstrap-${boundary[1]}-boundary`;
     const role = /^aws_iam_role\.[\w-]+_(planner|deployer)_[\w]+\.arn$/.exec(expression);

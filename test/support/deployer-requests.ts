@@ -3,6 +3,7 @@ import { RESOURCE_TYPE_CORRECTIONS } from "../../facts/iam/catalogue-corrections
 import { type Phase, RESOURCE_ACTIONS } from "../../facts/iam/resource-actions";
 import { RESOURCE_SCOPES } from "../../facts/iam/resource-scopes";
 import type { EnvironmentInventory } from "../../modules/bootstrap/inventory";
+import { needsBoundary } from "../../modules/bootstrap/resource-statements";
 
 /**
  * The requests Terraform makes for the resource types of an environment, one per action and resource
@@ -83,15 +84,27 @@ export function deployRequests(
         for (const [resource, typeKeys, tagged] of targets) {
           const keys = new Set([...typeKeys, ...entry.conditionKeys]);
           const context: Record<string, string> = {};
-          const creating = phase === "create" || phase === "tag";
+          const request = keys.has("aws:RequestTag") ? tags("aws:RequestTag", inv) : {};
+          const existing = tagged && keys.has("aws:ResourceTag") ? tags("aws:ResourceTag", inv) : {};
           if ((tagged || resource === "*") && phase !== "read") {
-            if (creating && keys.has("aws:RequestTag")) Object.assign(context, tags("aws:RequestTag", inv));
-            else if (tagged && keys.has("aws:ResourceTag"))
-              Object.assign(context, tags("aws:ResourceTag", inv));
+            // Tagging changes an existing resource (its tags, the same values); creating sets them.
+            if (phase === "tag") Object.assign(context, existing, request);
+            else if (phase === "create" && keys.has("aws:RequestTag")) Object.assign(context, request);
+            else Object.assign(context, existing);
           }
-          if (keys.has("iam:PermissionsBoundary")) context["iam:PermissionsBoundary"] = boundaryArn;
+          if (needsBoundary(action)) context["iam:PermissionsBoundary"] = boundaryArn;
           if (keys.has("iam:AWSServiceName")) context["iam:AWSServiceName"] = serviceLinkedRole;
           out.push({ type, phase, action, resource, context });
+          // …and tagging while creating: the new resource has no tags yet (EC2 names the creating call).
+          const removing = /:(Untag|DeleteTags|RemoveTags)/.test(action);
+          if (phase === "tag" && tagged && keys.has("aws:RequestTag") && !removing) {
+            const ec2Create = RESOURCE_ACTIONS[type].create?.find((a) => a.startsWith("ec2:"));
+            if (service === "ec2" && !ec2Create) continue;
+            const onCreate: Record<string, string> = ec2Create
+              ? { "ec2:CreateAction": ec2Create.slice(4) }
+              : {};
+            out.push({ type, phase, action, resource, context: { ...request, ...onCreate } });
+          }
         }
       }
     }
