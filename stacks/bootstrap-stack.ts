@@ -1,13 +1,14 @@
+import { join } from "node:path";
 import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-connect-provider";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { LocalBackend, TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import type { BootstrapConfig } from "../config/schema/bootstrap";
+import { defaultStateKey } from "../config/schema/state";
 import { partitionOf, type StackContext } from "../constructs/context";
 import type { EnvironmentInventory } from "../modules/bootstrap/inventory";
 import { bootstrapNaming } from "../modules/bootstrap/names";
 import { RolePair } from "../modules/bootstrap/role-pair";
-import { stateObjectKey } from "../modules/bootstrap/role-policies";
 import { StateBackend } from "../modules/bootstrap/state-backend";
 import { GITHUB_OIDC_HOST } from "../modules/bootstrap/trust";
 import { MANAGED_BY } from "./providers";
@@ -53,8 +54,11 @@ export class BootstrapStack extends TerraformStack {
       allowedAccountIds: [account],
       defaultTags: [{ tags: { project: projects[0], environment: "bootstrap", "managed-by": MANAGED_BY } }],
     });
-    // The bootstrap's own state is local until the bucket exists; README: "Bootstrap an account".
-    new LocalBackend(this, { path: `terraform.bootstrap-${account}.tfstate` });
+    // The bootstrap's own state is local (the bucket it creates cannot hold it before it exists), and kept
+    // outside cdktf.out/ and the clone, as the environments' local state is.
+    new LocalBackend(this, {
+      path: join(config.state.localDirectory, `${projects[0]}-bootstrap-${account}.tfstate`),
+    });
 
     this.state = new StateBackend(this, "state", {
       context: ctx,
@@ -106,7 +110,7 @@ export class BootstrapStack extends TerraformStack {
         "  backend: s3",
         "  s3:",
         `    bucket: ${this.state.bucket.name}`,
-        `    key: ${stateObjectKey(inv.name)}`,
+        `    key: ${inv.stateKey ?? defaultStateKey(inv.project, inv.name)}`,
         `    region: ${this.context.region}`,
         `    kmsKeyId: ${this.state.key.arn}`,
         ...(lockTable ? [`    dynamodbTable: ${lockTable}`] : []),

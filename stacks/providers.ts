@@ -2,6 +2,7 @@ import { join } from "node:path";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { LocalBackend, S3Backend, type TerraformStack } from "cdktf";
 import type { EnvironmentConfig } from "../config/load";
+import { defaultStateKey } from "../config/schema/state";
 
 /** Tag value of `managed-by` on every resource. */
 export const MANAGED_BY = "fargate-web-stack (cdktf)";
@@ -56,7 +57,7 @@ export function configureBackend(stack: TerraformStack, config: EnvironmentConfi
   const backend = new S3Backend(stack, {
     bucket: s3.bucket,
     // The project is in the key: two projects' environments of one name share a bucket without colliding.
-    key: s3.key ?? `fargate-web-stack/${config.project}/${config.name}.tfstate`,
+    key: s3.key ?? defaultStateKey(config.project, config.name),
     region: s3.region ?? config.region,
     encrypt: s3.encrypt,
     kmsKeyId: s3.kmsKeyId,

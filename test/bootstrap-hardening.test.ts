@@ -94,16 +94,16 @@ describe("the DynamoDB lock table", () => {
   it.each(["planner", "deployer"])("lets the %s reach only its own state's rows", async (role) => {
     const call = as(role);
     for (const key of [
-      `${bucket}/fargate-web-stack/dev.tfstate`,
-      `${bucket}/fargate-web-stack/dev.tfstate-md5`,
+      `${bucket}/fargate-web-stack/fws/dev.tfstate`,
+      `${bucket}/fargate-web-stack/fws/dev.tfstate-md5`,
     ]) {
       expect(await call("dynamodb:PutItem", [key])).toBe("Allowed");
       expect(await call("dynamodb:GetItem", [key])).toBe("Allowed");
     }
-    expect(await call("dynamodb:DeleteItem", [`${bucket}/fargate-web-stack/prod.tfstate`])).toBe(
+    expect(await call("dynamodb:DeleteItem", [`${bucket}/fargate-web-stack/fws/prod.tfstate`])).toBe(
       "ImplicitlyDenied",
     );
-    expect(await call("dynamodb:PutItem", [`${bucket}/fargate-web-stack/prod.tfstate-md5`])).toBe(
+    expect(await call("dynamodb:PutItem", [`${bucket}/fargate-web-stack/fws/prod.tfstate-md5`])).toBe(
       "ImplicitlyDenied",
     );
     expect(await call("dynamodb:DescribeTable")).toBe("Allowed");

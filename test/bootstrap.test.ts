@@ -1,13 +1,20 @@
 import { spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { homedir, tmpdir } from "node:os";
+import { isAbsolute, join, relative } from "node:path";
 import { loadEnvironments } from "../config/load";
 import { loadBootstrap, parseBootstrap } from "../config/load-bootstrap";
 import type { BootstrapConfig } from "../config/schema/bootstrap";
 import { policiesNamed, synthBootstrapped } from "./support/bootstrap";
 import { simulate } from "./support/iam";
-import { type Body, policyOf, resourcesOf, type StackJson } from "./support/synth";
+import {
+  type Body,
+  configFromText,
+  policyOf,
+  resourcesOf,
+  type StackJson,
+  synthConfig,
+} from "./support/synth";
 
 /** The bootstrap stack of each account: state backend, roles' trust, outputs, configuration. */
 
@@ -98,7 +105,7 @@ describe("the state backend", () => {
         "  backend: s3",
         "  s3:",
         `    bucket: \${aws_s3_bucket.${bucketRef[1]}.bucket}`,
-        "    key: fargate-web-stack/dev.tfstate",
+        "    key: fargate-web-stack/fws/dev.tfstate",
         "    region: eu-west-1",
         `    kmsKeyId: ${dev.output?.dev_state_config.value.match(/kmsKeyId: (.*)/)[1]}`,
         "",
@@ -106,6 +113,28 @@ describe("the state backend", () => {
     );
     expect(dev.output?.dev_state_config.value).toMatch(/kmsKeyId: \$\{aws_kms_key\.state_key_\w+\.arn\}/);
     expect(dev.resource.aws_dynamodb_table).toBeUndefined();
+  });
+
+  it("suggests the key the environment's S3 backend uses by default, so the roles' grants and the backend meet", () => {
+    const section = String(dev.output?.dev_state_config.value);
+    const key = section.match(/key: (.*)/)?.[1];
+    const devFile = readFileSync("config/dev.yaml", "utf8");
+    const env = configFromText(
+      `${devFile}\nstate:\n  backend: s3\n  s3:\n    bucket: fws-bootstrap-tfstate-111111111111-eu-west-1\n`,
+      "config/dev.yaml",
+      "dev",
+    );
+    const backend = synthConfig(env).terraform?.backend.s3 as Body;
+    expect(backend.key).toBe(key);
+  });
+
+  it("keeps its own local state outside cdktf.out and the clone", () => {
+    const path = String(dev.terraform?.backend.local.path);
+    expect(isAbsolute(path)).toBe(true);
+    expect(path).toBe(
+      join(homedir(), ".terraform-state/fargate-web-stack/fws-bootstrap-111111111111.tfstate"),
+    );
+    expect(relative(process.cwd(), path).startsWith("..")).toBe(true);
   });
 
   it("adds a DynamoDB lock table on request: encrypted, recoverable, protected; the roles may use it", () => {

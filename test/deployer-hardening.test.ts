@@ -206,7 +206,7 @@ describe.each(cases)("the deployer of %s", (env, stackName) => {
         resource: `arn:aws:s3:::fws-bootstrap-tfstate/${key}`,
       });
     expect(await put(`states/${env}.tfstate`)).toBe("Allowed");
-    expect(await put(`fargate-web-stack/${env}.tfstate`)).toBe("ImplicitlyDenied");
+    expect(await put(`fargate-web-stack/fws/${env}.tfstate`)).toBe("ImplicitlyDenied");
   });
 
   it("is in the region the fixture says", () => {

@@ -192,7 +192,7 @@ describe.each(cases)("%s", (env, stackName) => {
       expect(await deploy("s3:GetObject", stateObject)).toBe("Allowed");
       expect(await deploy("s3:PutObject", stateObject)).toBe("Allowed");
       expect(await deploy("kms:GenerateDataKey", stateKey)).toBe("Allowed");
-      expect(await deploy("s3:PutObject", `${stateBucket}/fargate-web-stack/other.tfstate`)).not.toBe(
+      expect(await deploy("s3:PutObject", `${stateBucket}/fargate-web-stack/fws/other.tfstate`)).not.toBe(
         "Allowed",
       );
     });

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { region } from "./common";
+import { absolutePath, DEFAULT_LOCAL_STATE_DIRECTORY } from "./state";
 
 /**
  * The contract for `config/bootstrap.yaml`: the one-per-account stack an administrator applies before the
@@ -56,6 +57,11 @@ export const bootstrapSchema = z.strictObject({
       noncurrentVersionDays: z.number().int().min(1).max(3650).default(90),
       /** Also create a DynamoDB lock table, for teams that still lock there. @default false */
       dynamodbLockTable: z.boolean().default(false),
+      /**
+       * Directory of the bootstrap's own local state (`<project>-bootstrap-<account>.tfstate`), outside
+       * `cdktf.out/` and the clone. @default "~/.terraform-state/fargate-web-stack"
+       */
+      localDirectory: z.string().min(1).default(DEFAULT_LOCAL_STATE_DIRECTORY).transform(absolutePath),
     })
     .prefault({}),
   roles: z

@@ -4,10 +4,17 @@ import { z } from "zod";
 import { adder, region } from "./common";
 
 /** `~/…` is the home directory; a relative path is relative to where synth runs (the project). */
-function absolutePath(path: string): string {
+export function absolutePath(path: string): string {
   if (path === "~" || path.startsWith("~/")) return join(homedir(), path.slice(1));
   return isAbsolute(path) ? path : resolve(path);
 }
+
+/** The S3 key of an environment's state when config names none; the bootstrap's outputs suggest the same. */
+export const defaultStateKey = (project: string, environment: string) =>
+  `fargate-web-stack/${project}/${environment}.tfstate`;
+
+/** Where local state lives unless config says otherwise: outside `cdktf.out/` and outside the clone. */
+export const DEFAULT_LOCAL_STATE_DIRECTORY = "~/.terraform-state/fargate-web-stack";
 
 const s3Backend = z.strictObject({
   /** State bucket, which the team already owns. */
@@ -41,7 +48,7 @@ const stateFields = z.strictObject({
    * generated `cdktf.out/` and outside the clone, so neither `rm -rf cdktf.out` nor `git clean -fdX`
    * deletes state. `~` is the home directory. @default "~/.terraform-state/fargate-web-stack"
    */
-  localDirectory: z.string().min(1).default("~/.terraform-state/fargate-web-stack").transform(absolutePath),
+  localDirectory: z.string().min(1).default(DEFAULT_LOCAL_STATE_DIRECTORY).transform(absolutePath),
 });
 export const state = stateFields.superRefine(stateChecks);
 

@@ -1,3 +1,4 @@
+import { defaultStateKey } from "../../config/schema/state";
 import type { IamPolicy, PolicyStatement } from "../../constructs/policy";
 import {
   BROAD_MANAGED_POLICIES,
@@ -39,9 +40,6 @@ export interface BootstrapResources {
   readonly boundaryArn: string;
 }
 
-/** The object key of an environment's state, as the environment's S3 backend writes it by default. */
-export const stateObjectKey = (environment: string) => `fargate-web-stack/${environment}.tfstate`;
-
 /** Several environments share a role when roles are per account: their statements keep apart by Sid. */
 function perEnvironment(
   inventories: EnvironmentInventory[],
@@ -59,7 +57,7 @@ function stateStatements(
   write: boolean,
 ): PolicyStatement[] {
   // The key the environment's backend block names (its state section), else the one the output suggests.
-  const key = inv.stateKey ?? stateObjectKey(inv.name);
+  const key = inv.stateKey ?? defaultStateKey(inv.project, inv.name);
   const object = `${r.stateBucketArn}/${key}`;
   const statements: PolicyStatement[] = [
     // Listing shows object names only; the backend lists workspaces under prefixes of its own.

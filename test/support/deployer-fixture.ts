@@ -44,7 +44,7 @@ export function deployerFixture(app: BootstrappedApp, env: string, stackName: st
     boundary,
     boundaryArn: `arn:aws:iam::${account}:policy/fws-bootstrap-${env}-boundary`,
     stateBucket,
-    stateObject: `${stateBucket}/fargate-web-stack/${env}.tfstate`,
+    stateObject: `${stateBucket}/fargate-web-stack/fws/${env}.tfstate`,
     stateKey: bootstrapSubstitutions(account)("aws_kms_key.state_key_ABC.arn") as string,
     linked: serviceLinkedRoles(inv)[0],
     deploy: as(deployer, "deployer"),
