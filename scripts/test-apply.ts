@@ -29,6 +29,15 @@ const SCENARIOS: Record<string, Phase[]> = {
   prod: [{ file: "config/prod.yaml" }],
   minimal: [{ file: "test/fixtures/configs/minimal.yaml" }],
   "public-alb": [{ file: "test/fixtures/configs/public-alb.yaml" }],
+  // Mode switches: apply mode A, then mode B into the same state; a name that must be replaced shows here.
+  "minimal:nat-none→single": [
+    { file: "test/fixtures/configs/minimal.yaml" },
+    { file: "test/fixtures/configs/minimal.yaml", patch: { network: { natGateways: "single" } } },
+  ],
+  "dev:rolling→blueGreen": [
+    { file: "config/dev.yaml" },
+    { file: "config/dev.yaml", patch: { deployment: { mode: "blueGreen" } } },
+  ],
 };
 
 function loadPhase(phase: Phase): EnvironmentConfig {

@@ -5,7 +5,7 @@ import { judgePlan } from "./drift";
 import { type HostedZone, startMoto } from "./moto";
 import type { Adjustment, ExcludedType, KnownDrift } from "./moto-gaps";
 import { APPLY_STATE, motoOverride } from "./override";
-import { type Pruned, prepareForMoto, type StackJson } from "./prune";
+import { type PreparedStack, type Pruned, prepareForMoto, type StackJson } from "./prune";
 import { terraform } from "./terraform";
 
 /** One stack applied against its own moto: one or more phases (a mode switch is two), then plan, destroy. */
@@ -64,7 +64,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     logFile: join(dir, "moto.log"),
   });
   const failures: string[] = [];
-  let prepared: ReturnType<typeof prepareForMoto> | undefined;
+  let prepared: PreparedStack | undefined;
   let drifts: string[] = [];
   try {
     const env: NodeJS.ProcessEnv = {
@@ -76,37 +76,21 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
       CHECKPOINT_DISABLE: "1",
       AWS_EC2_METADATA_DISABLED: "true",
     };
-    let applied = false;
     for (const [i, phase] of scenario.phases.entries()) {
-      cpSync(phase, stackDir, { recursive: true, filter: (src) => !src.includes("/.terraform") });
-      const stackJson = JSON.parse(readFileSync(join(phase, "cdk.tf.json"), "utf8")) as StackJson;
-      prepared = prepareForMoto(stackJson, options.gaps.excluded, options.gaps.adjustments);
-      writeFileSync(join(stackDir, "cdk.tf.json"), JSON.stringify(prepared.json, null, 2));
-      writeFileSync(
-        join(stackDir, "moto_override.tf.json"),
-        JSON.stringify(motoOverride(stackJson as never, moto.endpoint), null, 2),
-      );
-      Object.assign(env, placeholderVariables(stackJson as never));
+      prepared = writeCopy(phase, stackDir, moto.endpoint, options.gaps, env);
       if (i === 0) {
         const init = await terraform(["init", "-input=false", "-json"], stackDir, env);
-        if (init.status !== 0) {
-          failures.push(...init.errors.map((e) => `init: ${e}`));
-          break;
-        }
+        failures.push(...init.errors.map((e) => `init: ${e}`));
+        if (init.status !== 0) break;
       }
-      log(
-        `  apply ${phase.split("/").slice(-1)[0]} (phase ${i + 1}/${scenario.phases.length}) on ${moto.endpoint}`,
-      );
+      log(`  apply phase ${i + 1}/${scenario.phases.length} on ${moto.endpoint}`);
       const apply = await terraform(["apply", "-auto-approve", "-input=false", "-json"], stackDir, env);
-      applied = true;
-      if (apply.status !== 0) {
-        failures.push(...apply.errors.map((e) => `apply: ${e}`));
-        break;
-      }
+      failures.push(...apply.errors.map((e) => `apply: ${e}`));
+      if (apply.status !== 0) break;
     }
     if (failures.length === 0)
       drifts = await planNoChanges(stackDir, env, options.gaps.drifts, failures, log);
-    if (applied) await destroyToEmpty(stackDir, env, failures, log);
+    await destroyToEmpty(stackDir, env, failures, log);
   } finally {
     await moto.stop();
   }
@@ -124,6 +108,24 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     seconds: Math.round((Date.now() - started) / 1000),
     dir,
   };
+}
+
+/** Writes the prepared copy of one phase's stack and its override; adds its variables' placeholders to env. */
+function writeCopy(
+  phase: string,
+  stackDir: string,
+  endpoint: string,
+  gaps: Gaps,
+  env: NodeJS.ProcessEnv,
+): PreparedStack {
+  cpSync(phase, stackDir, { recursive: true, filter: (src) => !src.includes("/.terraform") });
+  const stackJson = JSON.parse(readFileSync(join(phase, "cdk.tf.json"), "utf8")) as StackJson;
+  const prepared = prepareForMoto(stackJson, gaps.excluded, gaps.adjustments);
+  writeFileSync(join(stackDir, "cdk.tf.json"), JSON.stringify(prepared.json, null, 2));
+  const override = motoOverride(stackJson as Parameters<typeof motoOverride>[0], endpoint);
+  writeFileSync(join(stackDir, "moto_override.tf.json"), JSON.stringify(override, null, 2));
+  Object.assign(env, placeholderVariables(stackJson as Parameters<typeof placeholderVariables>[0]));
+  return prepared;
 }
 
 /** The plan after the apply must propose nothing, or only known drifts; returns those it showed. */

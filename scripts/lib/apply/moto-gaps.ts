@@ -120,17 +120,19 @@ const ecsServiceDrifts: KnownDrift[] = [
   evidence,
 }));
 
-const referencesGroup = (after: Body) => Boolean(after.referenced_security_group_id);
+/** A rule whose source or destination is a security group or a prefix list, not a CIDR. */
+const referencesGroupOrPrefixList = (after: Body) =>
+  Boolean(after.referenced_security_group_id || after.prefix_list_id);
 
 export const KNOWN_DRIFTS: readonly KnownDrift[] = [
   ...ecsServiceDrifts,
   ...["aws_vpc_security_group_ingress_rule", "aws_vpc_security_group_egress_rule"].map((type) => ({
     type,
     attribute: "description",
-    applies: referencesGroup,
+    applies: referencesGroupOrPrefixList,
     reason:
       "a rule that references a security group comes back from DescribeSecurityGroupRules without its description",
-    evidence: 'description: sent "Web port from the load balancer", read back null',
+    evidence: 'e.g. description: sent "Web port from the load balancer", read back null',
   })),
   {
     type: "aws_flow_log",
