@@ -112,19 +112,23 @@ async function main(): Promise<number> {
   process.setSourceMapsEnabled(false);
   const names = wanted.length > 0 ? wanted : Object.keys(SCENARIOS);
   let failed = 0;
-  for (const name of names) {
-    console.log(`${name}: synthesizing`);
-    const scenario = synthesize(name, SCENARIOS[name], root);
-    const result = await runScenario(scenario, {
-      workRoot: join(root, "work"),
-      python,
-      gaps: { excluded: EXCLUDED_TYPES, adjustments: ADJUSTMENTS, drifts: KNOWN_DRIFTS },
-      log: (line) => console.log(line),
-    });
-    report(result);
-    if (!result.ok) failed += 1;
+  try {
+    for (const name of names) {
+      console.log(`${name}: synthesizing`);
+      const scenario = synthesize(name, SCENARIOS[name], root);
+      const result = await runScenario(scenario, {
+        workRoot: join(root, "work"),
+        python,
+        gaps: { excluded: EXCLUDED_TYPES, adjustments: ADJUSTMENTS, drifts: KNOWN_DRIFTS },
+        log: (line) => console.log(line),
+      });
+      report(result);
+      if (!result.ok) failed += 1;
+    }
+  } finally {
+    // Also when synthesis or moto's start throws: runScenario has stopped its moto by then.
+    if (!KEEP) rmSync(root, { recursive: true, force: true });
   }
-  if (!KEEP) rmSync(root, { recursive: true, force: true });
   if (failed > 0 && !KEEP)
     console.error("FWS_APPLY_KEEP=1 keeps the work directories (moto.log, state) of failures.");
   console.log(

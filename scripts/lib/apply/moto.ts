@@ -134,6 +134,12 @@ async function stopChild(child: ChildProcess): Promise<void> {
 
 /** Kills every moto still running, by pid; for exit and signal handlers (synchronous). */
 export function killRunningMotos(): void {
-  for (const child of running) if (child.pid) process.kill(child.pid, "SIGKILL");
+  for (const child of running) {
+    try {
+      if (child.pid) process.kill(child.pid, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  }
   running.clear();
 }

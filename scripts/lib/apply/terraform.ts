@@ -41,7 +41,13 @@ export function terraform(args: string[], cwd: string, env: NodeJS.ProcessEnv): 
 
 /** Interrupts every terraform still running, by pid. */
 export function killRunningTerraforms(): void {
-  for (const child of running) if (child.pid) process.kill(child.pid, "SIGKILL");
+  for (const child of running) {
+    try {
+      if (child.pid) process.kill(child.pid, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  }
   running.clear();
 }
 
