@@ -1,0 +1,177 @@
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { placeholderVariables, writeCliConfig } from "../offline-plan";
+import { judgePlan } from "./drift";
+import { type HostedZone, startMoto } from "./moto";
+import type { Adjustment, ExcludedType, KnownDrift } from "./moto-gaps";
+import { APPLY_STATE, motoOverride } from "./override";
+import { type PreparedStack, type Pruned, prepareForMoto, type StackJson } from "./prune";
+import { terraform } from "./terraform";
+
+/** One stack applied against its own moto: one or more phases (a mode switch is two), then plan, destroy. */
+export interface Scenario {
+  /** e.g. `dev` or `minimal→public-alb`. */
+  readonly name: string;
+  /** The account id moto answers with; the stack's allowed_account_ids. */
+  readonly account: string;
+  readonly zones: readonly HostedZone[];
+  /** Synthesized stack directories applied in order into one state (same stack name in each). */
+  readonly phases: readonly string[];
+}
+
+export interface Gaps {
+  readonly excluded: readonly ExcludedType[];
+  readonly adjustments: readonly Adjustment[];
+  readonly drifts: readonly KnownDrift[];
+}
+
+export interface ScenarioResult {
+  readonly name: string;
+  readonly ok: boolean;
+  /** First error line of each failure. */
+  readonly failures: string[];
+  readonly pruned: Pruned[];
+  readonly unprotected: string[];
+  readonly adjusted: string[];
+  /** Known drifts the plan after the apply showed. */
+  readonly drifts: string[];
+  /** Resources applied in the last phase. */
+  readonly resources: number;
+  readonly seconds: number;
+  /** The work directory (moto.log, the copy, the state); removed on success. */
+  readonly dir: string;
+}
+
+export interface RunOptions {
+  readonly workRoot: string;
+  readonly python: string;
+  readonly gaps: Gaps;
+  /** Progress lines. */
+  readonly log?: (line: string) => void;
+}
+
+export async function runScenario(scenario: Scenario, options: RunOptions): Promise<ScenarioResult> {
+  const started = Date.now();
+  const dir = join(options.workRoot, scenario.name.replace(/[^A-Za-z0-9_-]+/g, "_"));
+  const stackDir = join(dir, "stack");
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(stackDir, { recursive: true });
+  const log = options.log ?? (() => {});
+  const moto = await startMoto({
+    python: options.python,
+    account: scenario.account,
+    zones: scenario.zones,
+    logFile: join(dir, "moto.log"),
+  });
+  const failures: string[] = [];
+  let prepared: PreparedStack | undefined;
+  let drifts: string[] = [];
+  try {
+    const env: NodeJS.ProcessEnv = {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      TF_CLI_CONFIG_FILE: writeCliConfig(options.workRoot),
+      TF_IN_AUTOMATION: "1",
+      TF_INPUT: "0",
+      CHECKPOINT_DISABLE: "1",
+      AWS_EC2_METADATA_DISABLED: "true",
+    };
+    for (const [i, phase] of scenario.phases.entries()) {
+      prepared = writeCopy(phase, stackDir, moto.endpoint, options.gaps, env);
+      if (i === 0) {
+        const init = await terraform(["init", "-input=false", "-json"], stackDir, env);
+        failures.push(...init.errors.map((e) => `init: ${e}`));
+        if (init.status !== 0) break;
+      }
+      log(`  apply phase ${i + 1}/${scenario.phases.length} on ${moto.endpoint}`);
+      const apply = await terraform(["apply", "-auto-approve", "-input=false", "-json"], stackDir, env);
+      failures.push(...apply.errors.map((e) => `apply: ${e}`));
+      if (apply.status !== 0) break;
+    }
+    if (failures.length === 0)
+      drifts = await planNoChanges(stackDir, env, options.gaps.drifts, failures, log);
+    await destroyToEmpty(stackDir, env, failures, log);
+  } finally {
+    await moto.stop();
+  }
+  const ok = failures.length === 0;
+  if (ok) rmSync(dir, { recursive: true, force: true });
+  return {
+    name: scenario.name,
+    ok,
+    failures,
+    pruned: prepared?.pruned ?? [],
+    unprotected: prepared?.unprotected ?? [],
+    adjusted: prepared?.adjusted ?? [],
+    drifts,
+    resources: Object.values(prepared?.json.resource ?? {}).reduce((n, r) => n + Object.keys(r).length, 0),
+    seconds: Math.round((Date.now() - started) / 1000),
+    dir,
+  };
+}
+
+/** Writes the prepared copy of one phase's stack and its override; adds its variables' placeholders to env. */
+function writeCopy(
+  phase: string,
+  stackDir: string,
+  endpoint: string,
+  gaps: Gaps,
+  env: NodeJS.ProcessEnv,
+): PreparedStack {
+  cpSync(phase, stackDir, { recursive: true, filter: (src) => !src.includes("/.terraform") });
+  const stackJson = JSON.parse(readFileSync(join(phase, "cdk.tf.json"), "utf8")) as StackJson;
+  const prepared = prepareForMoto(stackJson, gaps.excluded, gaps.adjustments);
+  writeFileSync(join(stackDir, "cdk.tf.json"), JSON.stringify(prepared.json, null, 2));
+  const override = motoOverride(stackJson as Parameters<typeof motoOverride>[0], endpoint);
+  writeFileSync(join(stackDir, "moto_override.tf.json"), JSON.stringify(override, null, 2));
+  Object.assign(env, placeholderVariables(stackJson as Parameters<typeof placeholderVariables>[0]));
+  return prepared;
+}
+
+/** The plan after the apply must propose nothing, or only known drifts; returns those it showed. */
+async function planNoChanges(
+  dir: string,
+  env: NodeJS.ProcessEnv,
+  drifts: Gaps["drifts"],
+  failures: string[],
+  log: (line: string) => void,
+): Promise<string[]> {
+  log("  plan -detailed-exitcode");
+  const plan = await terraform(
+    ["plan", "-detailed-exitcode", "-input=false", "-lock=false", "-json", "-out=tfplan"],
+    dir,
+    env,
+  );
+  if (plan.status === 0) return [];
+  if (plan.status !== 2) {
+    failures.push(...plan.errors.map((e) => `plan: ${e}`));
+    return [];
+  }
+  const show = await terraform(["show", "-json", "tfplan"], dir, env);
+  const verdict = judgePlan(JSON.parse(show.stdout), drifts);
+  failures.push(...verdict.unexpected.map((e) => `plan: ${e}`));
+  return verdict.known;
+}
+
+/** Destroys everything the apply made and requires an empty state afterwards. */
+async function destroyToEmpty(
+  dir: string,
+  env: NodeJS.ProcessEnv,
+  failures: string[],
+  log: (line: string) => void,
+): Promise<void> {
+  const stateList = async () =>
+    (await terraform(["state", "list", `-state=${APPLY_STATE}`], dir, env)).stdout
+      .split("\n")
+      .filter((l) => l.trim() !== "");
+  // An apply that stopped at validation created nothing, and its configuration would not destroy either.
+  if ((await stateList()).length === 0) return;
+  log("  destroy");
+  const destroy = await terraform(["destroy", "-auto-approve", "-input=false", "-json"], dir, env);
+  failures.push(...destroy.errors.map((e) => `destroy: ${e}`));
+  const left = await stateList();
+  if (left.length > 0) {
+    const shown = left.length > 8 ? `${left.slice(0, 8).join(", ")}, …` : left.join(", ");
+    failures.push(`destroy: ${left.length} resource(s) left in the state: ${shown}`);
+  }
+}

@@ -1,0 +1,145 @@
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { existsSync, openSync } from "node:fs";
+import { createServer } from "node:net";
+import { homedir } from "node:os";
+import { join } from "node:path";
+
+/** The install a user needs when no python3 on this machine can run moto's server. */
+export const MOTO_INSTALL = "pip install 'moto[server]'";
+
+/**
+ * A python3 that imports moto and flask (moto's server): FWS_PYTHON first, then `python3` on PATH, then
+ * pyenv's shims, which a non-login shell may not have on PATH. Undefined when none can.
+ */
+export function findMotoPython(): string | undefined {
+  const pyenvRoot = process.env.PYENV_ROOT ?? join(homedir(), ".pyenv");
+  const candidates = [process.env.FWS_PYTHON, "python3", join(pyenvRoot, "shims", "python3")];
+  return candidates
+    .filter((c): c is string => Boolean(c))
+    .filter((c) => c === "python3" || existsSync(c))
+    .find((c) => spawnSync(c, ["-c", "import moto, flask"], { stdio: "ignore" }).status === 0);
+}
+
+/** A hosted zone to create before the apply, with the id the config names. */
+export interface HostedZone {
+  readonly name: string;
+  readonly id: string;
+}
+
+export interface MotoOptions {
+  readonly python: string;
+  /** The account id moto answers sts:GetCallerIdentity with. */
+  readonly account: string;
+  readonly zones: readonly HostedZone[];
+  /** moto's request log goes here. */
+  readonly logFile: string;
+}
+
+export interface Moto {
+  readonly endpoint: string;
+  readonly pid: number;
+  /** Stops this moto process (by its pid) and waits for it to exit. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Registers the zones' ids with moto's id manager (moto lets a caller choose a resource's id), creates
+ * the zones in the account, then runs moto's server in the same process.
+ */
+const LAUNCHER = `
+import json, sys
+from moto.route53.models import HostedZoneIdentifier, route53_backends
+from moto.utilities.id_generator import moto_id_manager
+from moto.server import main
+account, zones, port = sys.argv[1], json.loads(sys.argv[2]), sys.argv[3]
+for zone in zones:
+    name = zone["name"].rstrip(".") + "."
+    moto_id_manager.set_custom_id(HostedZoneIdentifier(account, name, None), zone["id"])
+    route53_backends[account]["aws"].create_hosted_zone(name, private_zone=False)
+main(["-H", "127.0.0.1", "-p", port])
+`;
+
+/** Starts moto's server on a free loopback port and waits until it answers. */
+export async function startMoto(options: MotoOptions): Promise<Moto> {
+  const port = await freePort();
+  const log = openSync(options.logFile, "a");
+  const child = spawn(
+    options.python,
+    ["-c", LAUNCHER, options.account, JSON.stringify(options.zones), `${port}`],
+    {
+      stdio: ["ignore", log, log],
+      env: {
+        ...process.env,
+        MOTO_ACCOUNT_ID: options.account,
+        // ACM certificates are issued at once instead of after moto's default 60 seconds.
+        MOTO_ACM_VALIDATION_WAIT: "0",
+      },
+    },
+  );
+  const endpoint = `http://127.0.0.1:${port}`;
+  track(child);
+  try {
+    await waitUntilReady(endpoint, child, options.logFile);
+  } catch (error) {
+    await stopChild(child);
+    throw error;
+  }
+  return { endpoint, pid: child.pid ?? -1, stop: () => stopChild(child) };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitUntilReady(endpoint: string, child: ChildProcess, logFile: string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null)
+      throw new Error(`moto exited with ${child.exitCode} before answering; see ${logFile}`);
+    try {
+      const response = await fetch(`${endpoint}/moto-api/`);
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`moto did not answer on ${endpoint} within 60 s; see ${logFile}`);
+}
+
+/** Every moto this process started and has not stopped yet, so an interrupted run can end them. */
+const running = new Set<ChildProcess>();
+
+function track(child: ChildProcess): void {
+  running.add(child);
+  child.once("exit", () => running.delete(child));
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  child.kill("SIGTERM");
+  const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** Kills every moto still running, by pid; for exit and signal handlers (synchronous). */
+export function killRunningMotos(): void {
+  for (const child of running) {
+    try {
+      if (child.pid) process.kill(child.pid, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  }
+  running.clear();
+}

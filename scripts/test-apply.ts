@@ -1,0 +1,165 @@
+/**
+ * `npm run test:apply [scenario…]`: applies every example stack (and the fixtures, and mode switches)
+ * against moto, one stack after the other, each with its own moto and account id: apply, plan with no
+ * changes, destroy to an empty state. Fails on anything moto-gaps.ts does not list.
+ */
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, extname, join } from "node:path";
+import { App } from "cdktf";
+import { parse, stringify } from "yaml";
+import { type EnvironmentConfig, parseEnvironment } from "../config/load";
+import { EnvironmentStack } from "../stacks/environment-stack";
+import { runScenario, type Scenario, type ScenarioResult } from "./lib/apply/apply-stack";
+import { findMotoPython, killRunningMotos, MOTO_INSTALL } from "./lib/apply/moto";
+import { ADJUSTMENTS, EXCLUDED_TYPES, KNOWN_DRIFTS } from "./lib/apply/moto-gaps";
+import { killRunningTerraforms } from "./lib/apply/terraform";
+
+/** Keep the work directories of failed scenarios for inspection (removed otherwise, like every temp dir). */
+const KEEP = process.env.FWS_APPLY_KEEP === "1";
+
+/** A config file, optionally with a YAML patch on top (the second phase of a mode switch). */
+interface Phase {
+  readonly file: string;
+  readonly patch?: Record<string, unknown>;
+}
+
+const SCENARIOS: Record<string, Phase[]> = {
+  dev: [{ file: "config/dev.yaml" }],
+  prod: [{ file: "config/prod.yaml" }],
+  minimal: [{ file: "test/fixtures/configs/minimal.yaml" }],
+  "public-alb": [{ file: "test/fixtures/configs/public-alb.yaml" }],
+  // Mode switches: apply mode A, then mode B into the same state; a name that must be replaced shows here.
+  "minimal:nat-none→single": [
+    { file: "test/fixtures/configs/minimal.yaml" },
+    { file: "test/fixtures/configs/minimal.yaml", patch: { network: { natGateways: "single" } } },
+  ],
+  "dev:rolling→blueGreen": [
+    { file: "config/dev.yaml" },
+    { file: "config/dev.yaml", patch: { deployment: { mode: "blueGreen" } } },
+  ],
+};
+
+function loadPhase(phase: Phase): EnvironmentConfig {
+  const name = basename(phase.file, extname(phase.file));
+  const text = readFileSync(phase.file, "utf8");
+  const patched = phase.patch ? stringify(merge(parse(text), phase.patch)) : text;
+  const shown = phase.patch ? `${phase.file} with ${JSON.stringify(phase.patch)}` : phase.file;
+  const result = parseEnvironment(patched, shown, name);
+  if ("errors" in result) throw new Error(result.errors.join("\n"));
+  return result.environment;
+}
+
+function merge(base: Record<string, unknown>, patch: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...base };
+  for (const [k, v] of Object.entries(patch)) {
+    const b = out[k];
+    out[k] =
+      v && typeof v === "object" && !Array.isArray(v) && b && typeof b === "object"
+        ? merge(b as Record<string, unknown>, v as Record<string, unknown>)
+        : v;
+  }
+  return out;
+}
+
+/** Synthesizes each phase into its own directory; the stack name (the config's) is the same in each. */
+function synthesize(name: string, phases: Phase[], root: string): Scenario {
+  const configs = phases.map(loadPhase);
+  const dirs = configs.map((config, i) => {
+    const outdir = join(root, "synth", name, `${i}`);
+    mkdirSync(outdir, { recursive: true });
+    const app = new App({ outdir });
+    new EnvironmentStack(app, config);
+    app.synth();
+    return join(outdir, "stacks", config.name);
+  });
+  const domain = configs[0].loadBalancer.domain;
+  const zones = domain ? [{ name: domain.name.split(".").slice(1).join("."), id: domain.hostedZoneId }] : [];
+  return { name, account: configs[0].account, zones, phases: dirs };
+}
+
+function report(r: ScenarioResult): void {
+  const outcome = r.ok
+    ? `✔ ${r.name}: applied, planned with no changes, destroyed to an empty state`
+    : `✘ ${r.name}: failed`;
+  console.log(`${outcome} (${r.resources} resources, ${r.seconds} s)`);
+  if (r.unprotected.length > 0)
+    console.log(`  prevent_destroy lifted in the copy only: ${r.unprotected.length} resource(s)`);
+  for (const a of r.adjusted) console.log(`  adjusted in the copy (moto-gaps.ts): ${a}`);
+  if (r.pruned.length > 0) console.log(`  left out (moto-gaps.ts): ${r.pruned.length}`);
+  for (const p of r.pruned) console.log(`    - ${p.address}: ${p.why}`);
+  for (const d of r.drifts) console.log(`  known moto drift: ${d}`);
+  for (const f of r.failures) console.error(`  FAIL ${f}`);
+  if (!r.ok && KEEP) console.error(`  work directory kept: ${r.dir}`);
+}
+
+async function main(): Promise<number> {
+  const python = findMotoPython();
+  if (!python) {
+    console.error(
+      `The apply tier needs moto's server in a python3 on this machine; install it with: ${MOTO_INSTALL}`,
+    );
+    return 1;
+  }
+  const wanted = process.argv.slice(2);
+  const unknown = wanted.filter((w) => !(w in SCENARIOS));
+  if (unknown.length > 0) {
+    console.error(`No scenario named ${unknown.join(", ")} (have: ${Object.keys(SCENARIOS).join(", ")})`);
+    return 1;
+  }
+  const root = mkdtempSync(join(tmpdir(), "fws-apply-"));
+  cleanupOnExit(root);
+  process.setSourceMapsEnabled(false);
+  const names = wanted.length > 0 ? wanted : Object.keys(SCENARIOS);
+  let failed = 0;
+  try {
+    for (const name of names) {
+      console.log(`${name}: synthesizing`);
+      const scenario = synthesize(name, SCENARIOS[name], root);
+      const result = await runScenario(scenario, {
+        workRoot: join(root, "work"),
+        python,
+        gaps: { excluded: EXCLUDED_TYPES, adjustments: ADJUSTMENTS, drifts: KNOWN_DRIFTS },
+        log: (line) => console.log(line),
+      });
+      report(result);
+      if (!result.ok) failed += 1;
+    }
+  } finally {
+    // Also when synthesis or moto's start throws: runScenario has stopped its moto by then.
+    if (!KEEP) rmSync(root, { recursive: true, force: true });
+  }
+  if (failed > 0 && !KEEP)
+    console.error("FWS_APPLY_KEEP=1 keeps the work directories (moto.log, state) of failures.");
+  console.log(
+    failed === 0 ? `All ${names.length} scenario(s) passed.` : `${failed} of ${names.length} failed.`,
+  );
+  return failed === 0 ? 0 : 1;
+}
+
+/** Ends moto and terraform (by pid) on every way out; SIGINT/SIGTERM also remove the temp directory. */
+function cleanupOnExit(root: string): void {
+  process.once("exit", () => {
+    killRunningTerraforms();
+    killRunningMotos();
+  });
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.once(signal, () => {
+      killRunningTerraforms();
+      killRunningMotos();
+      rmSync(root, { recursive: true, force: true });
+      console.error(`Interrupted (${signal}): moto and terraform stopped, ${root} removed.`);
+      process.exit(130);
+    });
+  }
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exitCode = 1;
+  },
+);

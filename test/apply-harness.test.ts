@@ -1,0 +1,165 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type Gaps, runScenario } from "../scripts/lib/apply/apply-stack";
+import { judgePlan } from "../scripts/lib/apply/drift";
+import { findMotoPython, MOTO_INSTALL } from "../scripts/lib/apply/moto";
+import { ADJUSTMENTS, EXCLUDED_TYPES, KNOWN_DRIFTS } from "../scripts/lib/apply/moto-gaps";
+import { prepareForMoto } from "../scripts/lib/apply/prune";
+
+/**
+ * The apply tier (`npm run test:apply`) must be able to fail. These apply small hand-written stacks
+ * against moto with the real harness: one that passes only because of the documented gaps, and broken
+ * ones that must fail with their first error line.
+ */
+const ACCOUNT = "444444444444";
+
+/** A VPC, two groups and a rule between them (a known drift), and a connection moto lacks plus a topic named after it. */
+function smallStack(extra: Record<string, Record<string, unknown>> = {}): Record<string, unknown> {
+  return {
+    terraform: { required_providers: { aws: { source: "hashicorp/aws", version: "5.100.0" } } },
+    provider: { aws: [{ region: "us-east-1", allowed_account_ids: [ACCOUNT] }] },
+    resource: {
+      aws_vpc: { vpc: { cidr_block: "10.0.0.0/16" } },
+      aws_security_group: {
+        alb: { name: "alb", description: "load balancer", vpc_id: "${aws_vpc.vpc.id}" },
+        task: { name: "task", description: "tasks", vpc_id: "${aws_vpc.vpc.id}" },
+      },
+      aws_vpc_security_group_ingress_rule: {
+        from_alb: {
+          security_group_id: "${aws_security_group.task.id}",
+          referenced_security_group_id: "${aws_security_group.alb.id}",
+          ip_protocol: "tcp",
+          from_port: 8080,
+          to_port: 8080,
+          description: "Web port from the load balancer",
+        },
+      },
+      aws_codestarconnections_connection: { source: { name: "source", provider_type: "GitHub" } },
+      aws_sns_topic: { builds: { name: "${aws_codestarconnections_connection.source.name}-builds" } },
+      ...extra,
+    },
+    output: { topic: { value: "${aws_sns_topic.builds.arn}" } },
+  };
+}
+
+const root = mkdtempSync(join(tmpdir(), "fws-apply-harness-"));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+function stackDir(name: string, json: object): string {
+  const dir = join(root, "stacks", name);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, "cdk.tf.json"), JSON.stringify(json));
+  return dir;
+}
+
+const gaps: Gaps = { excluded: EXCLUDED_TYPES, adjustments: ADJUSTMENTS, drifts: KNOWN_DRIFTS };
+
+function apply(name: string, json: object, withGaps: Gaps = gaps) {
+  const python = findMotoPython();
+  if (!python) throw new Error(`moto's server is missing: ${MOTO_INSTALL}`);
+  const scenario = { name, account: ACCOUNT, zones: [], phases: [stackDir(name, json)] };
+  return runScenario(scenario, { workRoot: join(root, "work"), python, gaps: withGaps });
+}
+
+describe("preparing a copy for moto", () => {
+  it("leaves out an excluded type and, transitively, what refers to it, and says why", () => {
+    const { json, pruned } = prepareForMoto(smallStack() as never, EXCLUDED_TYPES);
+    expect(pruned).toEqual([
+      { address: "aws_codestarconnections_connection.source", why: expect.stringMatching(/^moto: /) },
+      { address: "aws_sns_topic.builds", why: "refers to aws_codestarconnections_connection.source" },
+      { address: "output.topic", why: "refers to aws_sns_topic.builds" },
+    ]);
+    expect(Object.keys(json.resource ?? {})).not.toContain("aws_sns_topic");
+    expect(json.output).toBeUndefined();
+  });
+
+  it("lifts prevent_destroy in the copy only", () => {
+    const stack = smallStack();
+    const vpc = (stack.resource as Record<string, Record<string, Record<string, unknown>>>).aws_vpc.vpc;
+    vpc.lifecycle = { prevent_destroy: true };
+    const { json, unprotected } = prepareForMoto(stack as never, []);
+    expect(unprotected).toEqual(["aws_vpc.vpc"]);
+    expect(json.resource?.aws_vpc.vpc.lifecycle).toEqual({ prevent_destroy: false });
+    expect(vpc.lifecycle).toEqual({ prevent_destroy: true });
+  });
+});
+
+describe("judging the plan after an apply", () => {
+  const rule = {
+    address: "aws_vpc_security_group_ingress_rule.r",
+    type: "aws_vpc_security_group_ingress_rule",
+    change: {
+      actions: ["update"],
+      before: { description: null, referenced_security_group_id: "sg-1", from_port: 80 },
+      after: { description: "from the ALB", referenced_security_group_id: "sg-1", from_port: 80 },
+      after_unknown: {},
+    },
+  };
+
+  it("accepts a listed drift and names it", () => {
+    expect(judgePlan({ resource_changes: [rule] }, KNOWN_DRIFTS)).toEqual({
+      unexpected: [],
+      known: ["aws_vpc_security_group_ingress_rule.r: description"],
+    });
+  });
+
+  it("rejects the same attribute on a resource the drift does not apply to", () => {
+    const cidrRule = structuredClone(rule);
+    cidrRule.change.before.referenced_security_group_id = null as never;
+    cidrRule.change.after.referenced_security_group_id = null as never;
+    expect(judgePlan({ resource_changes: [cidrRule] }, KNOWN_DRIFTS).unexpected).toEqual([
+      'aws_vpc_security_group_ingress_rule.r: read back differs from what was sent (the plan would update it): description (sent "from the ALB", read back null)',
+    ]);
+  });
+
+  it("rejects a plan that would create or destroy something", () => {
+    const created = { ...rule, change: { ...rule.change, actions: ["create"] } };
+    expect(judgePlan({ resource_changes: [created] }, KNOWN_DRIFTS).unexpected).toEqual([
+      "aws_vpc_security_group_ingress_rule.r: plan after apply wants create",
+    ]);
+  });
+});
+
+describe("applying against moto", () => {
+  // One apply each: terraform and the provider start several times per run (about a minute on a busy machine).
+  jest.setTimeout(300_000);
+
+  it("fails on a read-back that no known drift explains, after pruning what refers to a left-out type", async () => {
+    const result = await apply("drift", smallStack(), { ...gaps, drifts: [] });
+    expect(result.ok).toBe(false);
+    expect(result.pruned.map((p) => p.address)).toEqual([
+      "aws_codestarconnections_connection.source",
+      "aws_sns_topic.builds",
+      "output.topic",
+    ]);
+    // Apply and destroy succeeded; only the plan in between failed, on the one drift.
+    expect(result.failures).toEqual([
+      'plan: aws_vpc_security_group_ingress_rule.from_alb: read back differs from what was sent (the plan would update it): description (sent "Web port from the load balancer", read back null)',
+    ]);
+  });
+
+  it("fails with the first error line on a reference to something left out of the copy", async () => {
+    const broken = smallStack({
+      aws_sns_topic_policy: { builds: { arn: "${aws_sns_topic.gone.arn}", policy: "{}" } },
+    });
+    const result = await apply("dangling", broken);
+    expect(result.ok).toBe(false);
+    expect(result.failures).toEqual([
+      'apply: Reference to undeclared resource: A managed resource "aws_sns_topic" "gone" has not been declared in the root module.',
+    ]);
+  });
+
+  it("fails with the first error line on an API moto lacks that the list does not name", async () => {
+    const connectionOnly = smallStack() as { resource: Record<string, unknown>; output?: unknown };
+    connectionOnly.resource = {
+      aws_codestarconnections_connection: connectionOnly.resource.aws_codestarconnections_connection,
+    };
+    delete connectionOnly.output;
+    const result = await apply("unlisted", connectionOnly, { ...gaps, excluded: [] });
+    expect(result.ok).toBe(false);
+    expect(result.failures[0]).toMatch(
+      /^apply: aws_codestarconnections_connection\.source: creating CodeStar Connections Connection \(source\): .*StatusCode: 500/,
+    );
+  });
+});
