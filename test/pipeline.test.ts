@@ -84,16 +84,16 @@ describe.each(["dev", "prod"])("the %s delivery pipeline", (env) => {
     const sse = resourceNamed(
       json,
       "aws_s3_bucket_server_side_encryption_configuration",
-      "pipeline_artifacts",
+      "pipeline_artifacts_",
     );
     expect(sse.rule[0].apply_server_side_encryption_by_default).toEqual({
       sse_algorithm: "aws:kms",
       kms_master_key_id: keyArn,
     });
     expect(
-      policyOf(resourceNamed(json, "aws_s3_bucket_policy", "pipeline_artifacts").policy).Statement[0].Sid,
+      policyOf(resourceNamed(json, "aws_s3_bucket_policy", "pipeline_artifacts_").policy).Statement[0].Sid,
     ).toBe("DenyInsecureTransport");
-    const lifecycle = resourceNamed(json, "aws_s3_bucket_lifecycle_configuration", "pipeline_artifacts");
+    const lifecycle = resourceNamed(json, "aws_s3_bucket_lifecycle_configuration", "pipeline_artifacts_");
     expect(lifecycle.rule[0].expiration).toEqual([{ days: config.pipeline.artifactRetentionDays }]);
     for (const [, project] of resourcesOf(json, "aws_codebuild_project"))
       expect(project.encryption_key).toBe(keyArn);

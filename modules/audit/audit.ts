@@ -1,8 +1,8 @@
 import { Construct } from "constructs";
+import { AccessLogBucket, type AccessLogSource } from "../../constructs/access-log-bucket";
 import type { StackContext } from "../../constructs/context";
 import { type KeyGrant, KmsKey } from "../../constructs/kms-key";
 import { logsKeyGrant } from "../../constructs/log-group";
-import type { PolicyStatement } from "../../constructs/policy";
 import { SecureBucket } from "../../constructs/secure-bucket";
 import { CisAlarms } from "./cis-alarms";
 import { CloudTrail, cloudTrailKeyGrants, TRAIL_ACCESS_LOG_PREFIX, trailIdentity } from "./cloudtrail";
@@ -147,50 +147,22 @@ export class Audit extends Construct {
     }
 
     // Who read or deleted audit files: the access-log bucket's policy admits the audit buckets by reference.
-    const sources = [created?.bucket, recorder.bucket].filter((b): b is SecureBucket => b !== undefined);
+    const sources = [
+      created && { bucket: created.bucket, prefix: TRAIL_ACCESS_LOG_PREFIX },
+      recorder.bucket && { bucket: recorder.bucket, prefix: CONFIG_ACCESS_LOG_PREFIX },
+    ].filter((s): s is AccessLogSource => s !== undefined);
     if (sources.length > 0) {
-      const accessLogs = new SecureBucket(this, "access-logs", {
+      const accessLogs = new AccessLogBucket(this, "access-logs", {
         context: ctx,
         purpose: "audit-access-logs",
-        // S3 server access logging documents SSE-S3 as the only default encryption of a target bucket.
-        encryption: "SSE-S3",
         expireAfterDays: props.settings.accessLogRetentionDays,
-        statements: (bucketArn) =>
-          accessLogStatements(
-            ctx,
-            bucketArn,
-            sources.map((b) => b.arn),
-          ),
+        sources,
       });
       this.accessLogBucketName = accessLogs.name;
-      created?.bucket.logAccessTo(accessLogs, TRAIL_ACCESS_LOG_PREFIX);
-      recorder.bucket?.logAccessTo(accessLogs, CONFIG_ACCESS_LOG_PREFIX);
     }
     if (config.rules) {
       const rules = new ConfigRules(this, "rules", { context: ctx, dependsOn: recorder.ready });
       this.ruleNames.push(...rules.ruleNames);
     }
   }
-}
-
-/** S3 server access logging of the audit buckets, and of nothing else, may write into the access-log bucket. */
-function accessLogStatements(
-  ctx: StackContext,
-  bucketArn: string,
-  sourceBucketArns: string[],
-): PolicyStatement[] {
-  return [
-    {
-      sid: "S3ServerAccessLogs",
-      principals: { Service: "logging.s3.amazonaws.com" },
-      actions: ["s3:PutObject"],
-      resources: [TRAIL_ACCESS_LOG_PREFIX, CONFIG_ACCESS_LOG_PREFIX].map(
-        (prefix) => `${bucketArn}/${prefix}*`,
-      ),
-      conditions: {
-        StringEquals: { "aws:SourceAccount": ctx.account },
-        ArnLike: { "aws:SourceArn": sourceBucketArns },
-      },
-    },
-  ];
 }

@@ -1,4 +1,5 @@
 import type { Construct } from "constructs";
+import { AccessLogBucket } from "../../constructs/access-log-bucket";
 import type { StackContext } from "../../constructs/context";
 import { SecureBucket } from "../../constructs/secure-bucket";
 import { elbLogWriter } from "./elb-log-delivery";
@@ -31,26 +32,11 @@ export function albLogBuckets(scope: Construct, ctx: StackContext, retentionDays
       },
     ],
   });
-  const accessLogs = new SecureBucket(scope, "server-access-logs", {
+  new AccessLogBucket(scope, "server-access-logs", {
     context: ctx,
     purpose: "alb-logs-access",
-    // S3 server access logging documents SSE-S3 as the only default encryption of a target bucket.
-    encryption: "SSE-S3",
     expireAfterDays: retentionDays,
-    statements: (bucketArn) => [
-      {
-        sid: "S3ServerAccessLogs",
-        principals: { Service: "logging.s3.amazonaws.com" },
-        actions: ["s3:PutObject"],
-        resources: [`${bucketArn}/${ALB_BUCKET_ACCESS_LOG_PREFIX}*`],
-        conditions: {
-          StringEquals: { "aws:SourceAccount": ctx.account },
-          ArnLike: { "aws:SourceArn": logs.arn },
-        },
-      },
-    ],
+    sources: [{ bucket: logs, prefix: ALB_BUCKET_ACCESS_LOG_PREFIX }],
   });
-  // Logging is switched on once the access-log bucket's policy admits it.
-  logs.logAccessTo(accessLogs, ALB_BUCKET_ACCESS_LOG_PREFIX);
   return logs;
 }

@@ -3,6 +3,7 @@ import { CodestarconnectionsConnection } from "@cdktf/provider-aws/lib/codestarc
 import { CodestarnotificationsNotificationRule } from "@cdktf/provider-aws/lib/codestarnotifications-notification-rule";
 import { EcrPullThroughCacheRule } from "@cdktf/provider-aws/lib/ecr-pull-through-cache-rule";
 import { Construct } from "constructs";
+import { AccessLogBucket } from "../../constructs/access-log-bucket";
 import { arn, type StackContext } from "../../constructs/context";
 import { KmsKey } from "../../constructs/kms-key";
 import { fitName } from "../../constructs/naming";
@@ -102,6 +103,13 @@ export class DeliveryPipeline extends Construct {
       encryption: { kmsKeyArn: key.arn },
       expireAfterDays: s.artifactRetentionDays,
       noncurrentVersionDays: 1,
+    });
+    // Who read or replaced what was built and deployed, kept as long as the build logs.
+    new AccessLogBucket(this, "artifacts-access-logs", {
+      context: ctx,
+      purpose: `${props.name}-pipeline-access`,
+      expireAfterDays: s.logRetentionDays,
+      sources: [{ bucket: artifacts, prefix: "artifacts/" }],
     });
 
     if (s.connectionArn) {
