@@ -113,6 +113,86 @@ describe("judging the plan after an apply", () => {
     ]);
   });
 
+  /** An ECS service the plan replaces because moto dropped its capacity provider strategy. */
+  const service = {
+    address: "aws_ecs_service.web",
+    type: "aws_ecs_service",
+    change: {
+      actions: ["delete", "create"],
+      before: { capacity_provider_strategy: [], name: "web" },
+      after: { capacity_provider_strategy: [{ capacity_provider: "FARGATE", weight: 1 }], name: "web" },
+      after_unknown: { id: true },
+      replace_paths: [["capacity_provider_strategy"]],
+    },
+  };
+  /** A listener replaced with nothing but its (unknown) arn changing. */
+  const listener = (depends: boolean) => ({
+    address: "aws_lb_listener.https",
+    type: "aws_lb_listener",
+    change: {
+      actions: ["delete", "create"],
+      before: { arn: "arn:listener", port: 443 },
+      after: { port: 443 },
+      after_unknown: { arn: true },
+    },
+    depends,
+  });
+
+  it("rejects a change no attribute explains: perpetual updates and bare replacements", () => {
+    const tags = {
+      address: "aws_sns_topic.t",
+      type: "aws_sns_topic",
+      change: { actions: ["update"], before: { tags: null }, after: { tags: {} }, after_unknown: {} },
+    };
+    const blank = {
+      address: "aws_ecs_service.web",
+      type: "aws_ecs_service",
+      change: { actions: ["update"], before: { description: "" }, after: { description: null } },
+    };
+    const unknownOnly = {
+      address: "aws_ecs_service.api",
+      type: "aws_ecs_service",
+      change: { actions: ["update"], before: { id: "api" }, after: {}, after_unknown: { id: true } },
+    };
+    const verdict = judgePlan(
+      { resource_changes: [tags, blank, unknownOnly, listener(false)] },
+      KNOWN_DRIFTS,
+    );
+    expect(verdict).toEqual({
+      known: [],
+      unexpected: [
+        "aws_sns_topic.t: read back differs from what was sent (the plan would update it): tags (sent {}, read back null)",
+        'aws_ecs_service.web: read back differs from what was sent (the plan would update it): description (sent null, read back "")',
+        "aws_ecs_service.api: plan wants update; no attribute explains it",
+        "aws_lb_listener.https: plan wants delete and create; no attribute explains it",
+      ],
+    });
+  });
+
+  it("accepts a replacement caused by a drift-replaced resource only in what refers to it", () => {
+    const refers = (address: string) => (address === "aws_lb_listener.https" ? ["aws_ecs_service.web"] : []);
+    expect(judgePlan({ resource_changes: [service, listener(true)] }, KNOWN_DRIFTS, refers)).toEqual({
+      unexpected: [],
+      known: [
+        "aws_ecs_service.web: capacity_provider_strategy (the plan would replace it)",
+        "aws_lb_listener.https: replaced with aws_ecs_service.web (the plan would replace it)",
+      ],
+    });
+    expect(judgePlan({ resource_changes: [service, listener(false)] }, KNOWN_DRIFTS).unexpected).toEqual([
+      "aws_lb_listener.https: plan wants delete and create; no attribute explains it",
+    ]);
+  });
+
+  it("accepts a known drift only from moto's default read-back", () => {
+    const other = structuredClone(service);
+    other.change.before.capacity_provider_strategy = [
+      { capacity_provider: "FARGATE_SPOT", weight: 1 },
+    ] as never;
+    expect(judgePlan({ resource_changes: [other] }, KNOWN_DRIFTS).unexpected).toEqual([
+      'aws_ecs_service.web: read back differs from what was sent (the plan would replace it): capacity_provider_strategy (sent [{"capacity_provider":"FARGATE","weight":1}], read back [{"capacity_provider":"FARGATE_SPOT","weight":1}])',
+    ]);
+  });
+
   it("rejects a plan that would create or destroy something", () => {
     const created = { ...rule, change: { ...rule.change, actions: ["create"] } };
     expect(judgePlan({ resource_changes: [created] }, KNOWN_DRIFTS).unexpected).toEqual([
