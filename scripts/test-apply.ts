@@ -84,7 +84,9 @@ function report(r: ScenarioResult): void {
     : `✘ ${r.name}: failed`;
   console.log(`${outcome} (${r.resources} resources, ${r.seconds} s)`);
   if (r.unprotected.length > 0)
-    console.log(`  prevent_destroy lifted in the copy only: ${r.unprotected.length} resource(s)`);
+    console.log(
+      `  prevent_destroy kept for apply and plan, lifted in the copy only before destroy: ${r.unprotected.length} resource(s)`,
+    );
   for (const a of r.adjusted) console.log(`  adjusted in the copy (moto-gaps.ts): ${a}`);
   if (r.pruned.length > 0) console.log(`  left out (moto-gaps.ts): ${r.pruned.length}`);
   for (const p of r.pruned) console.log(`    - ${p.address}: ${p.why}`);

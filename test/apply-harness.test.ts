@@ -5,7 +5,7 @@ import { type Gaps, runScenario } from "../scripts/lib/apply/apply-stack";
 import { judgePlan } from "../scripts/lib/apply/drift";
 import { findMotoPython, MOTO_INSTALL } from "../scripts/lib/apply/moto";
 import { ADJUSTMENTS, EXCLUDED_TYPES, KNOWN_DRIFTS } from "../scripts/lib/apply/moto-gaps";
-import { prepareForMoto } from "../scripts/lib/apply/prune";
+import { liftPreventDestroy, prepareForMoto } from "../scripts/lib/apply/prune";
 
 /**
  * The apply tier (`npm run test:apply`) must be able to fail. These apply small hand-written stacks
@@ -74,12 +74,13 @@ describe("preparing a copy for moto", () => {
     expect(json.output).toBeUndefined();
   });
 
-  it("lifts prevent_destroy in the copy only", () => {
+  it("keeps prevent_destroy in the prepared copy; lifting it (before destroy) touches the copy only", () => {
     const stack = smallStack();
     const vpc = (stack.resource as Record<string, Record<string, Record<string, unknown>>>).aws_vpc.vpc;
     vpc.lifecycle = { prevent_destroy: true };
-    const { json, unprotected } = prepareForMoto(stack as never, []);
-    expect(unprotected).toEqual(["aws_vpc.vpc"]);
+    const { json } = prepareForMoto(stack as never, []);
+    expect(json.resource?.aws_vpc.vpc.lifecycle).toEqual({ prevent_destroy: true });
+    expect(liftPreventDestroy(json)).toEqual(["aws_vpc.vpc"]);
     expect(json.resource?.aws_vpc.vpc.lifecycle).toEqual({ prevent_destroy: false });
     expect(vpc.lifecycle).toEqual({ prevent_destroy: true });
   });

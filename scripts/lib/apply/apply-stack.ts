@@ -5,7 +5,14 @@ import { judgePlan } from "./drift";
 import { type HostedZone, startMoto } from "./moto";
 import type { Adjustment, ExcludedType, KnownDrift } from "./moto-gaps";
 import { APPLY_STATE, motoOverride } from "./override";
-import { type PreparedStack, type Pruned, prepareForMoto, references, type StackJson } from "./prune";
+import {
+  liftPreventDestroy,
+  type PreparedStack,
+  type Pruned,
+  prepareForMoto,
+  references,
+  type StackJson,
+} from "./prune";
 import { terraform } from "./terraform";
 
 /** One stack applied against its own moto: one or more phases (a mode switch is two), then plan, destroy. */
@@ -31,6 +38,7 @@ export interface ScenarioResult {
   /** First error line of each failure. */
   readonly failures: string[];
   readonly pruned: Pruned[];
+  /** Addresses whose prevent_destroy was lifted in the copy just before the destroy. */
   readonly unprotected: string[];
   readonly adjusted: string[];
   /** Known drifts the plan after the apply showed. */
@@ -66,6 +74,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   const failures: string[] = [];
   let prepared: PreparedStack | undefined;
   let drifts: string[] = [];
+  let unprotected: string[] = [];
   try {
     const env: NodeJS.ProcessEnv = {
       PATH: process.env.PATH,
@@ -102,7 +111,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
         failures,
         log,
       );
-    await destroyToEmpty(stackDir, env, failures, log);
+    unprotected = await destroyToEmpty(stackDir, env, failures, log);
   } finally {
     await moto.stop();
   }
@@ -113,7 +122,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     ok,
     failures,
     pruned: prepared?.pruned ?? [],
-    unprotected: prepared?.unprotected ?? [],
+    unprotected,
     adjusted: prepared?.adjusted ?? [],
     drifts,
     resources: Object.values(prepared?.json.resource ?? {}).reduce((n, r) => n + Object.keys(r).length, 0),
@@ -192,13 +201,16 @@ function refersTo(json: StackJson): (address: string) => readonly string[] {
   };
 }
 
-/** Destroys everything the apply made and requires an empty state afterwards. */
+/**
+ * Destroys everything the apply made and requires an empty state afterwards. Only here is prevent_destroy
+ * lifted in the copy, so the apply and the plan ran with the stack's own lifecycle; returns where.
+ */
 async function destroyToEmpty(
   dir: string,
   env: NodeJS.ProcessEnv,
   failures: string[],
   log: (line: string) => void,
-): Promise<void> {
+): Promise<string[]> {
   const stateList = async (when: string) => {
     const list = await terraform(["state", "list", `-state=${APPLY_STATE}`], dir, env);
     if (list.status !== 0) failures.push(`state list ${when} destroy: ${list.errors.join("; ")}`);
@@ -206,7 +218,13 @@ async function destroyToEmpty(
   };
   // An apply that stopped at validation created nothing (not even the state file), and its configuration
   // would not destroy either.
-  if (!existsSync(join(dir, APPLY_STATE)) || (await stateList("before")).length === 0) return;
+  if (!existsSync(join(dir, APPLY_STATE)) || (await stateList("before")).length === 0) return [];
+  const copy = join(dir, "cdk.tf.json");
+  const json = JSON.parse(readFileSync(copy, "utf8")) as StackJson;
+  const unprotected = liftPreventDestroy(json);
+  writeFileSync(copy, JSON.stringify(json, null, 2));
+  if (unprotected.length > 0)
+    log(`  prevent_destroy lifted in the copy only, just before destroy: ${unprotected.length} resource(s)`);
   log("  destroy");
   const destroy = await terraform(["destroy", "-auto-approve", "-input=false", "-json"], dir, env);
   failures.push(...destroy.errors.map((e) => `destroy: ${e}`));
@@ -215,4 +233,5 @@ async function destroyToEmpty(
     const shown = left.length > 8 ? `${left.slice(0, 8).join(", ")}, …` : left.join(", ");
     failures.push(`destroy: ${left.length} resource(s) left in the state: ${shown}`);
   }
+  return unprotected;
 }
