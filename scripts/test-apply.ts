@@ -139,19 +139,23 @@ async function main(): Promise<number> {
   return failed === 0 ? 0 : 1;
 }
 
-/** Ends moto and terraform (by pid) on every way out; SIGINT/SIGTERM also remove the temp directory. */
+/**
+ * Ends moto and terraform (by pid and process group) on every way out, and removes the temp directory
+ * unless FWS_APPLY_KEEP=1. A signal exits with 128 + its number (SIGINT 130, SIGTERM 143).
+ */
 function cleanupOnExit(root: string): void {
   process.once("exit", () => {
     killRunningTerraforms();
     killRunningMotos();
+    if (!KEEP) rmSync(root, { recursive: true, force: true });
   });
-  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  for (const [signal, code] of [
+    ["SIGINT", 130],
+    ["SIGTERM", 143],
+  ] as const) {
     process.once(signal, () => {
-      killRunningTerraforms();
-      killRunningMotos();
-      rmSync(root, { recursive: true, force: true });
-      console.error(`Interrupted (${signal}): moto and terraform stopped, ${root} removed.`);
-      process.exit(130);
+      console.error(`Interrupted (${signal}): moto and terraform stopped${KEEP ? "" : `, ${root} removed`}.`);
+      process.exit(code);
     });
   }
 }

@@ -14,7 +14,8 @@ const running = new Set<ChildProcess>();
 /** Runs terraform asynchronously (so signal handlers can still run) with `-json` diagnostics. */
 export function terraform(args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<TerraformRun> {
   return new Promise((resolve) => {
-    const child = spawn("terraform", args, { cwd, env });
+    // Its own process group, so the provider plugins it starts are killed with it (by the group's pid).
+    const child = spawn("terraform", args, { cwd, env, detached: true });
     running.add(child);
     let stdout = "";
     let stderr = "";
@@ -39,16 +40,18 @@ export function terraform(args: string[], cwd: string, env: NodeJS.ProcessEnv): 
   });
 }
 
-/** Interrupts every terraform still running, by pid. */
+/** Kills every terraform still running with its provider plugins, by process group. */
 export function killRunningTerraforms(): void {
-  for (const child of running) {
-    try {
-      if (child.pid) process.kill(child.pid, "SIGKILL");
-    } catch {
-      // already gone
-    }
-  }
+  for (const child of running) killGroup(child);
   running.clear();
+}
+
+function killGroup(child: ChildProcess): void {
+  try {
+    if (child.pid) process.kill(-child.pid, "SIGKILL");
+  } catch {
+    // already gone
+  }
 }
 
 /** init's summary line above the real errors: it says nothing of its own. */
