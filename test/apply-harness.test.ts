@@ -6,6 +6,7 @@ import { judgePlan } from "../scripts/lib/apply/drift";
 import { findMotoPython, MOTO_INSTALL } from "../scripts/lib/apply/moto";
 import { ADJUSTMENTS, EXCLUDED_TYPES, KNOWN_DRIFTS } from "../scripts/lib/apply/moto-gaps";
 import { liftPreventDestroy, prepareForMoto } from "../scripts/lib/apply/prune";
+import { terraform } from "../scripts/lib/apply/terraform";
 
 /**
  * The apply tier (`npm run test:apply`) must be able to fail. These apply small hand-written stacks
@@ -199,6 +200,18 @@ describe("judging the plan after an apply", () => {
     expect(judgePlan({ resource_changes: [created] }, KNOWN_DRIFTS).unexpected).toEqual([
       "aws_vpc_security_group_ingress_rule.r: plan after apply wants create",
     ]);
+  });
+});
+
+describe("running terraform", () => {
+  it("kills a command that outlives its time limit and says so", async () => {
+    // `terraform console` waits on its open stdin for ever.
+    const dir = mkdtempSync(join(root, "console-"));
+    const started = Date.now();
+    const run = await terraform(["console"], dir, { PATH: process.env.PATH, HOME: dir }, 1_500);
+    expect(run.status).toBe(124);
+    expect(run.errors).toEqual(["terraform console: timed out after 2 s"]);
+    expect(Date.now() - started).toBeLessThan(10_000);
   });
 });
 
