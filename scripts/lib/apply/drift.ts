@@ -113,18 +113,28 @@ const MOTO_DEFAULTS: readonly unknown[] = [[], 0, false, "", null];
 /**
  * The attributes whose planned value differs from the read-back one, and those that force a replacement.
  * A value still unknown (computed on create) is a consequence, not a cause, unless it forces the
- * replacement. Values are compared exactly: null→{} is a perpetual update like any other.
+ * replacement. null, "", [] and {} count as the same absence (a replacement's planned object has null
+ * where the read-back has the API's empty value); a change left with no attribute at all is not
+ * explained by any drift, so a perpetual null→{} update still fails.
  */
 function changedKeys(change: ResourceChange["change"]): string[] {
   const before = change.before ?? {};
   const after = change.after ?? {};
   const unknown = change.after_unknown ?? {};
   const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
-  const differing = [...keys].filter(
-    (k) => unknown[k] !== true && JSON.stringify(before[k] ?? null) !== JSON.stringify(after[k] ?? null),
-  );
+  const differing = [...keys].filter((k) => unknown[k] !== true && !same(before[k], after[k]));
   const forcing = (change.replace_paths ?? []).map((p) => `${p[0]}`);
   return [...new Set([...differing, ...forcing])].sort();
+}
+
+/** Equal, counting null, "", [] and {} as the same absence. */
+function same(a: unknown, b: unknown): boolean {
+  const empty = (v: unknown) =>
+    v === null ||
+    v === undefined ||
+    v === "" ||
+    (typeof v === "object" && Object.keys(v as object).length === 0);
+  return (empty(a) && empty(b)) || JSON.stringify(a) === JSON.stringify(b);
 }
 
 function brief(value: unknown): string {
