@@ -4,7 +4,7 @@ import { placeholderVariables, writeCliConfig } from "../offline-plan";
 import { judgePlan } from "./drift";
 import { type HostedZone, startMoto } from "./moto";
 import type { Adjustment, ExcludedType, KnownDrift } from "./moto-gaps";
-import { APPLY_STATE, motoOverride } from "./override";
+import { APPLY_STATE, motoOverride, NO_ESCAPE_ENV } from "./override";
 import {
   liftPreventDestroy,
   type PreparedStack,
@@ -84,6 +84,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
       TF_INPUT: "0",
       CHECKPOINT_DISABLE: "1",
       AWS_EC2_METADATA_DISABLED: "true",
+      ...NO_ESCAPE_ENV,
     };
     for (const [i, phase] of scenario.phases.entries()) {
       prepared = writeCopy(phase, stackDir, moto.endpoint, options.gaps, env);
