@@ -84,7 +84,9 @@ function report(r: ScenarioResult): void {
     : `✘ ${r.name}: failed`;
   console.log(`${outcome} (${r.resources} resources, ${r.seconds} s)`);
   if (r.unprotected.length > 0)
-    console.log(`  prevent_destroy lifted in the copy only: ${r.unprotected.length} resource(s)`);
+    console.log(
+      `  prevent_destroy kept for apply and plan, lifted in the copy only before destroy: ${r.unprotected.length} resource(s)`,
+    );
   for (const a of r.adjusted) console.log(`  adjusted in the copy (moto-gaps.ts): ${a}`);
   if (r.pruned.length > 0) console.log(`  left out (moto-gaps.ts): ${r.pruned.length}`);
   for (const p of r.pruned) console.log(`    - ${p.address}: ${p.why}`);
@@ -137,19 +139,23 @@ async function main(): Promise<number> {
   return failed === 0 ? 0 : 1;
 }
 
-/** Ends moto and terraform (by pid) on every way out; SIGINT/SIGTERM also remove the temp directory. */
+/**
+ * Ends moto and terraform (by pid and process group) on every way out, and removes the temp directory
+ * unless FWS_APPLY_KEEP=1. A signal exits with 128 + its number (SIGINT 130, SIGTERM 143).
+ */
 function cleanupOnExit(root: string): void {
   process.once("exit", () => {
     killRunningTerraforms();
     killRunningMotos();
+    if (!KEEP) rmSync(root, { recursive: true, force: true });
   });
-  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  for (const [signal, code] of [
+    ["SIGINT", 130],
+    ["SIGTERM", 143],
+  ] as const) {
     process.once(signal, () => {
-      killRunningTerraforms();
-      killRunningMotos();
-      rmSync(root, { recursive: true, force: true });
-      console.error(`Interrupted (${signal}): moto and terraform stopped, ${root} removed.`);
-      process.exit(130);
+      console.error(`Interrupted (${signal}): moto and terraform stopped${KEEP ? "" : `, ${root} removed`}.`);
+      process.exit(code);
     });
   }
 }

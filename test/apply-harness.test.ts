@@ -5,7 +5,10 @@ import { type Gaps, runScenario } from "../scripts/lib/apply/apply-stack";
 import { judgePlan } from "../scripts/lib/apply/drift";
 import { findMotoPython, MOTO_INSTALL } from "../scripts/lib/apply/moto";
 import { ADJUSTMENTS, EXCLUDED_TYPES, KNOWN_DRIFTS } from "../scripts/lib/apply/moto-gaps";
-import { prepareForMoto } from "../scripts/lib/apply/prune";
+import { endpointOf, motoOverride, SERVICES } from "../scripts/lib/apply/override";
+import { liftPreventDestroy, prepareForMoto, type StackJson } from "../scripts/lib/apply/prune";
+import { terraform } from "../scripts/lib/apply/terraform";
+import { loadConfig, synthConfig } from "./support/synth";
 
 /**
  * The apply tier (`npm run test:apply`) must be able to fail. These apply small hand-written stacks
@@ -74,14 +77,48 @@ describe("preparing a copy for moto", () => {
     expect(json.output).toBeUndefined();
   });
 
-  it("lifts prevent_destroy in the copy only", () => {
+  it("keeps prevent_destroy in the prepared copy; lifting it (before destroy) touches the copy only", () => {
     const stack = smallStack();
     const vpc = (stack.resource as Record<string, Record<string, Record<string, unknown>>>).aws_vpc.vpc;
     vpc.lifecycle = { prevent_destroy: true };
-    const { json, unprotected } = prepareForMoto(stack as never, []);
-    expect(unprotected).toEqual(["aws_vpc.vpc"]);
+    const { json } = prepareForMoto(stack as never, []);
+    expect(json.resource?.aws_vpc.vpc.lifecycle).toEqual({ prevent_destroy: true });
+    expect(liftPreventDestroy(json)).toEqual(["aws_vpc.vpc"]);
     expect(json.resource?.aws_vpc.vpc.lifecycle).toEqual({ prevent_destroy: false });
     expect(vpc.lifecycle).toEqual({ prevent_destroy: true });
+  });
+});
+
+describe("the override that points a copy at moto", () => {
+  const stacks = [
+    "config/dev.yaml",
+    "config/prod.yaml",
+    "test/fixtures/configs/minimal.yaml",
+    "test/fixtures/configs/public-alb.yaml",
+  ].map((file) => ({ file, json: synthConfig(loadConfig(file)) as unknown as StackJson }));
+
+  it("has an endpoint for every resource type of every shipped and fixture stack", () => {
+    const types = new Set([
+      ...Object.keys(smallStack().resource as object),
+      ...stacks.flatMap(({ json }) => [...Object.keys(json.resource ?? {}), ...Object.keys(json.data ?? {})]),
+    ]);
+    const missing = [...types].filter((t) => !(SERVICES as readonly string[]).includes(endpointOf(t) ?? ""));
+    expect(missing).toEqual([]);
+    expect(endpointOf("aws_cloudwatch_log_group")).toBe("logs");
+    expect(endpointOf("aws_vpc_security_group_ingress_rule")).toBe("ec2");
+    expect(endpointOf("aws_route53_record")).toBe("route53");
+  });
+
+  it("has one block per aws provider block, alias for alias, each with every endpoint", () => {
+    for (const { file, json } of stacks) {
+      const blocks = (json.provider as unknown as { aws: { alias?: string }[] }).aws;
+      const override = motoOverride(json as never, "http://127.0.0.1:1") as {
+        provider: { aws: { alias?: string; endpoints: Record<string, string>[] }[] };
+      };
+      expect([file, override.provider.aws.map((b) => b.alias)]).toEqual([file, blocks.map((b) => b.alias)]);
+      for (const b of override.provider.aws)
+        expect(Object.keys(b.endpoints[0]).sort()).toEqual([...SERVICES].sort());
+    }
   });
 });
 
@@ -113,11 +150,103 @@ describe("judging the plan after an apply", () => {
     ]);
   });
 
+  /** An ECS service the plan replaces because moto dropped its capacity provider strategy. */
+  const service = {
+    address: "aws_ecs_service.web",
+    type: "aws_ecs_service",
+    change: {
+      actions: ["delete", "create"],
+      before: { capacity_provider_strategy: [], name: "web" },
+      after: { capacity_provider_strategy: [{ capacity_provider: "FARGATE", weight: 1 }], name: "web" },
+      after_unknown: { id: true },
+      replace_paths: [["capacity_provider_strategy"]],
+    },
+  };
+  /** A listener replaced with nothing but its (unknown) arn changing. */
+  const listener = (depends: boolean) => ({
+    address: "aws_lb_listener.https",
+    type: "aws_lb_listener",
+    change: {
+      actions: ["delete", "create"],
+      before: { arn: "arn:listener", port: 443 },
+      after: { port: 443 },
+      after_unknown: { arn: true },
+    },
+    depends,
+  });
+
+  it("rejects a change no attribute explains: perpetual updates and bare replacements", () => {
+    const tags = {
+      address: "aws_sns_topic.t",
+      type: "aws_sns_topic",
+      change: { actions: ["update"], before: { tags: null }, after: { tags: {} }, after_unknown: {} },
+    };
+    const blank = {
+      address: "aws_ecs_service.web",
+      type: "aws_ecs_service",
+      change: { actions: ["update"], before: { description: "" }, after: { description: null } },
+    };
+    const unknownOnly = {
+      address: "aws_ecs_service.api",
+      type: "aws_ecs_service",
+      change: { actions: ["update"], before: { id: "api" }, after: {}, after_unknown: { id: true } },
+    };
+    const verdict = judgePlan(
+      { resource_changes: [tags, blank, unknownOnly, listener(false)] },
+      KNOWN_DRIFTS,
+    );
+    expect(verdict).toEqual({
+      known: [],
+      unexpected: [
+        "aws_sns_topic.t: plan wants update; no attribute explains it",
+        "aws_ecs_service.web: plan wants update; no attribute explains it",
+        "aws_ecs_service.api: plan wants update; no attribute explains it",
+        "aws_lb_listener.https: plan wants delete and create; no attribute explains it",
+      ],
+    });
+  });
+
+  it("accepts a replacement caused by a drift-replaced resource only in what refers to it", () => {
+    const refers = (address: string) => (address === "aws_lb_listener.https" ? ["aws_ecs_service.web"] : []);
+    expect(judgePlan({ resource_changes: [service, listener(true)] }, KNOWN_DRIFTS, refers)).toEqual({
+      unexpected: [],
+      known: [
+        "aws_ecs_service.web: capacity_provider_strategy (the plan would replace it)",
+        "aws_lb_listener.https: replaced with aws_ecs_service.web (the plan would replace it)",
+      ],
+    });
+    expect(judgePlan({ resource_changes: [service, listener(false)] }, KNOWN_DRIFTS).unexpected).toEqual([
+      "aws_lb_listener.https: plan wants delete and create; no attribute explains it",
+    ]);
+  });
+
+  it("accepts a known drift only from moto's default read-back", () => {
+    const other = structuredClone(service);
+    other.change.before.capacity_provider_strategy = [
+      { capacity_provider: "FARGATE_SPOT", weight: 1 },
+    ] as never;
+    expect(judgePlan({ resource_changes: [other] }, KNOWN_DRIFTS).unexpected).toEqual([
+      'aws_ecs_service.web: read back differs from what was sent (the plan would replace it): capacity_provider_strategy (sent [{"capacity_provider":"FARGATE","weight":1}], read back [{"capacity_provider":"FARGATE_SPOT","weight":1}])',
+    ]);
+  });
+
   it("rejects a plan that would create or destroy something", () => {
     const created = { ...rule, change: { ...rule.change, actions: ["create"] } };
     expect(judgePlan({ resource_changes: [created] }, KNOWN_DRIFTS).unexpected).toEqual([
       "aws_vpc_security_group_ingress_rule.r: plan after apply wants create",
     ]);
+  });
+});
+
+describe("running terraform", () => {
+  it("kills a command that outlives its time limit and says so", async () => {
+    // `terraform console` waits on its open stdin for ever.
+    const dir = mkdtempSync(join(root, "console-"));
+    const started = Date.now();
+    const run = await terraform(["console"], dir, { PATH: process.env.PATH, HOME: dir }, 1_500);
+    expect(run.status).toBe(124);
+    expect(run.errors).toEqual(["terraform console: timed out after 2 s"]);
+    expect(Date.now() - started).toBeLessThan(10_000);
   });
 });
 

@@ -1,11 +1,18 @@
-import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { placeholderVariables, writeCliConfig } from "../offline-plan";
 import { judgePlan } from "./drift";
 import { type HostedZone, startMoto } from "./moto";
 import type { Adjustment, ExcludedType, KnownDrift } from "./moto-gaps";
-import { APPLY_STATE, motoOverride } from "./override";
-import { type PreparedStack, type Pruned, prepareForMoto, type StackJson } from "./prune";
+import { APPLY_STATE, motoOverride, NO_ESCAPE_ENV } from "./override";
+import {
+  liftPreventDestroy,
+  type PreparedStack,
+  type Pruned,
+  prepareForMoto,
+  references,
+  type StackJson,
+} from "./prune";
 import { terraform } from "./terraform";
 
 /** One stack applied against its own moto: one or more phases (a mode switch is two), then plan, destroy. */
@@ -31,6 +38,7 @@ export interface ScenarioResult {
   /** First error line of each failure. */
   readonly failures: string[];
   readonly pruned: Pruned[];
+  /** Addresses whose prevent_destroy was lifted in the copy just before the destroy. */
   readonly unprotected: string[];
   readonly adjusted: string[];
   /** Known drifts the plan after the apply showed. */
@@ -66,6 +74,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   const failures: string[] = [];
   let prepared: PreparedStack | undefined;
   let drifts: string[] = [];
+  let unprotected: string[] = [];
   try {
     const env: NodeJS.ProcessEnv = {
       PATH: process.env.PATH,
@@ -75,6 +84,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
       TF_INPUT: "0",
       CHECKPOINT_DISABLE: "1",
       AWS_EC2_METADATA_DISABLED: "true",
+      ...NO_ESCAPE_ENV,
     };
     for (const [i, phase] of scenario.phases.entries()) {
       prepared = writeCopy(phase, stackDir, moto.endpoint, options.gaps, env);
@@ -87,10 +97,22 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
       const apply = await terraform(["apply", "-auto-approve", "-input=false", "-json"], stackDir, env);
       failures.push(...apply.errors.map((e) => `apply: ${e}`));
       if (apply.status !== 0) break;
+      // The state must be the copy's own: a backend override that did not merge would write elsewhere.
+      if (!existsSync(join(stackDir, APPLY_STATE))) {
+        failures.push(`apply: no ${APPLY_STATE} in the copy: the backend override did not take`);
+        break;
+      }
     }
-    if (failures.length === 0)
-      drifts = await planNoChanges(stackDir, env, options.gaps.drifts, failures, log);
-    await destroyToEmpty(stackDir, env, failures, log);
+    if (failures.length === 0 && prepared)
+      drifts = await planNoChanges(
+        stackDir,
+        env,
+        options.gaps.drifts,
+        refersTo(prepared.json),
+        failures,
+        log,
+      );
+    unprotected = await destroyToEmpty(stackDir, env, failures, log);
   } finally {
     await moto.stop();
   }
@@ -101,7 +123,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     ok,
     failures,
     pruned: prepared?.pruned ?? [],
-    unprotected: prepared?.unprotected ?? [],
+    unprotected,
     adjusted: prepared?.adjusted ?? [],
     drifts,
     resources: Object.values(prepared?.json.resource ?? {}).reduce((n, r) => n + Object.keys(r).length, 0),
@@ -133,6 +155,7 @@ async function planNoChanges(
   dir: string,
   env: NodeJS.ProcessEnv,
   drifts: Gaps["drifts"],
+  refers: (address: string) => readonly string[],
   failures: string[],
   log: (line: string) => void,
 ): Promise<string[]> {
@@ -148,30 +171,68 @@ async function planNoChanges(
     return [];
   }
   const show = await terraform(["show", "-json", "tfplan"], dir, env);
-  const verdict = judgePlan(JSON.parse(show.stdout), drifts);
+  if (show.status !== 0) {
+    failures.push(...show.errors.map((e) => `show: ${e}`));
+    return [];
+  }
+  const planJson = JSON.parse(show.stdout) as Parameters<typeof judgePlan>[0] &
+    Parameters<typeof outputChanges>[0];
+  const verdict = judgePlan(planJson, drifts, refers);
   failures.push(...verdict.unexpected.map((e) => `plan: ${e}`));
+  // Exit code 2 with every resource change explained or none at all: the rest (outputs) is a change too.
+  if (verdict.unexpected.length === 0 && verdict.known.length === 0)
+    failures.push(
+      `plan: plan wants changes outside resources: ${outputChanges(planJson).join(", ") || "unknown"}`,
+    );
   return verdict.known;
 }
 
-/** Destroys everything the apply made and requires an empty state afterwards. */
+/** The outputs whose planned value changes. */
+function outputChanges(plan: { output_changes?: Record<string, { actions: string[] }> }): string[] {
+  return Object.entries(plan.output_changes ?? {})
+    .filter(([, c]) => c.actions.join() !== "no-op")
+    .map(([name, c]) => `output.${name} (${c.actions.join(" and ")})`);
+}
+
+/** The addresses each resource of the copy refers to or depends on. */
+function refersTo(json: StackJson): (address: string) => readonly string[] {
+  return (address) => {
+    const [type, name] = address.split(".");
+    return references(json.resource?.[type]?.[name]);
+  };
+}
+
+/**
+ * Destroys everything the apply made and requires an empty state afterwards. Only here is prevent_destroy
+ * lifted in the copy, so the apply and the plan ran with the stack's own lifecycle; returns where.
+ */
 async function destroyToEmpty(
   dir: string,
   env: NodeJS.ProcessEnv,
   failures: string[],
   log: (line: string) => void,
-): Promise<void> {
-  const stateList = async () =>
-    (await terraform(["state", "list", `-state=${APPLY_STATE}`], dir, env)).stdout
-      .split("\n")
-      .filter((l) => l.trim() !== "");
-  // An apply that stopped at validation created nothing, and its configuration would not destroy either.
-  if ((await stateList()).length === 0) return;
+): Promise<string[]> {
+  const stateList = async (when: string) => {
+    const list = await terraform(["state", "list", `-state=${APPLY_STATE}`], dir, env);
+    if (list.status !== 0) failures.push(`state list ${when} destroy: ${list.errors.join("; ")}`);
+    return list.stdout.split("\n").filter((l) => l.trim() !== "");
+  };
+  // An apply that stopped at validation created nothing (not even the state file), and its configuration
+  // would not destroy either.
+  if (!existsSync(join(dir, APPLY_STATE)) || (await stateList("before")).length === 0) return [];
+  const copy = join(dir, "cdk.tf.json");
+  const json = JSON.parse(readFileSync(copy, "utf8")) as StackJson;
+  const unprotected = liftPreventDestroy(json);
+  writeFileSync(copy, JSON.stringify(json, null, 2));
+  if (unprotected.length > 0)
+    log(`  prevent_destroy lifted in the copy only, just before destroy: ${unprotected.length} resource(s)`);
   log("  destroy");
   const destroy = await terraform(["destroy", "-auto-approve", "-input=false", "-json"], dir, env);
   failures.push(...destroy.errors.map((e) => `destroy: ${e}`));
-  const left = await stateList();
+  const left = await stateList("after");
   if (left.length > 0) {
     const shown = left.length > 8 ? `${left.slice(0, 8).join(", ")}, …` : left.join(", ");
     failures.push(`destroy: ${left.length} resource(s) left in the state: ${shown}`);
   }
+  return unprotected;
 }

@@ -1,8 +1,9 @@
 /**
  * What moto 5.2.1 cannot do for these stacks: the resource types the apply tier leaves out, and the
  * attributes moto reads back differently from what was sent. Each entry carries moto's own error or the
- * drift as evidence. Anything not listed here fails the tier. The README's "Apply tier" section lists
- * the same entries for readers.
+ * drift as evidence. Anything not listed here fails the tier. A known drift explains a change only when
+ * the read-back is moto's default for an ignored parameter (drift.ts). The README's "Apply tier" section
+ * lists the same entries for readers.
  */
 type Body = Record<string, unknown>;
 

@@ -8,7 +8,7 @@
 export const APPLY_STATE = "apply.tfstate";
 
 /** Endpoint keys of hashicorp/aws 5.x for the services the stacks use (STS too: the account check). */
-const SERVICES = [
+export const SERVICES = [
   "acm",
   "applicationautoscaling",
   "cloudfront",
@@ -18,6 +18,7 @@ const SERVICES = [
   "codedeploy",
   "codepipeline",
   "codestarconnections",
+  "codestarnotifications",
   "configservice",
   "ec2",
   "ecr",
@@ -35,6 +36,68 @@ const SERVICES = [
   "sts",
   "wafv2",
 ] as const;
+
+/**
+ * The endpoint key each resource type's API is called through, by type name prefix (the longest that
+ * matches: the type itself or the type followed by `_`). A type with none here must be added, with its
+ * endpoint key in SERVICES, before the stacks may use it: jest checks every shipped and fixture stack.
+ */
+const ENDPOINT_OF_PREFIX: Record<string, (typeof SERVICES)[number]> = {
+  aws_acm: "acm",
+  aws_appautoscaling: "applicationautoscaling",
+  aws_cloudfront: "cloudfront",
+  aws_cloudtrail: "cloudtrail",
+  aws_cloudwatch_dashboard: "cloudwatch",
+  aws_cloudwatch_metric_alarm: "cloudwatch",
+  aws_cloudwatch_event: "events",
+  aws_cloudwatch_log: "logs",
+  aws_cloudwatch_query_definition: "logs",
+  aws_codebuild: "codebuild",
+  aws_codedeploy: "codedeploy",
+  aws_codepipeline: "codepipeline",
+  aws_codestarconnections: "codestarconnections",
+  aws_codestarnotifications: "codestarnotifications",
+  aws_config: "configservice",
+  aws_default_security_group: "ec2",
+  aws_eip: "ec2",
+  aws_flow_log: "ec2",
+  aws_internet_gateway: "ec2",
+  aws_nat_gateway: "ec2",
+  aws_network_acl: "ec2",
+  aws_route_table: "ec2",
+  aws_security_group: "ec2",
+  aws_subnet: "ec2",
+  aws_vpc: "ec2",
+  aws_ecr: "ecr",
+  aws_ecs: "ecs",
+  aws_lb: "elbv2",
+  aws_iam: "iam",
+  aws_kms: "kms",
+  aws_route53: "route53",
+  aws_s3: "s3",
+  aws_secretsmanager: "secretsmanager",
+  aws_sns: "sns",
+  aws_ssm: "ssm",
+  aws_wafv2: "wafv2",
+};
+
+/** The endpoint key a resource type is called through, or undefined when the table lacks it. */
+export function endpointOf(type: string): string | undefined {
+  const matches = Object.keys(ENDPOINT_OF_PREFIX).filter((p) => type === p || type.startsWith(`${p}_`));
+  const longest = matches.sort((a, b) => b.length - a.length)[0];
+  return longest ? ENDPOINT_OF_PREFIX[longest] : undefined;
+}
+
+/**
+ * Terraform's environment points HTTP(S) at a closed loopback port: any call that escapes the override's
+ * endpoints (a service missing from SERVICES) fails at once instead of reaching AWS. Loopback (moto) is
+ * exempt.
+ */
+export const NO_ESCAPE_ENV = {
+  HTTPS_PROXY: "http://127.0.0.1:9",
+  HTTP_PROXY: "http://127.0.0.1:9",
+  NO_PROXY: "127.0.0.1,localhost",
+} as const;
 
 export function motoOverride(
   stackJson: { provider?: Record<string, Record<string, unknown>[]> },

@@ -2,8 +2,9 @@ import type { Adjustment, ExcludedType } from "./moto-gaps";
 
 /**
  * Prepares a copy of a synthesized stack for moto: leaves out the resources of the excluded types and,
- * transitively, every resource, data source, local and output that refers to one of them; lifts
- * prevent_destroy so the copy can be destroyed. The synthesized stack itself is never touched.
+ * transitively, every resource, data source, local and output that refers to one of them. prevent_destroy
+ * stays as synthesized for the apply and the plan; `liftPreventDestroy` lifts it in the copy only just
+ * before the destroy. The synthesized stack itself is never touched.
  */
 
 export type Body = Record<string, unknown>;
@@ -25,8 +26,6 @@ export interface Pruned {
 export interface PreparedStack {
   readonly json: StackJson;
   readonly pruned: Pruned[];
-  /** Addresses whose prevent_destroy was lifted in the copy. */
-  readonly unprotected: string[];
   /** `address: attribute = value` of each adjustment made in the copy. */
   readonly adjusted: string[];
 }
@@ -60,7 +59,7 @@ export function prepareForMoto(
     }
   }
   for (const address of gone) remove(json, address);
-  return { json, pruned, unprotected: liftPreventDestroy(json), adjusted: adjust(json, adjustments) };
+  return { json, pruned, adjusted: adjust(json, adjustments) };
 }
 
 /** Every block that can refer to another, by the address a reference to it uses. */
@@ -99,7 +98,8 @@ function remove(json: StackJson, address: string): void {
     if (json[key] && Object.keys(json[key]).length === 0) delete json[key];
 }
 
-function liftPreventDestroy(json: StackJson): string[] {
+/** Sets prevent_destroy to false in place; returns the addresses it was lifted on. */
+export function liftPreventDestroy(json: StackJson): string[] {
   const lifted: string[] = [];
   for (const [type, byName] of Object.entries(json.resource ?? {})) {
     for (const [name, body] of Object.entries(byName)) {

@@ -11,10 +11,25 @@ export interface TerraformRun {
 
 const running = new Set<ChildProcess>();
 
-/** Runs terraform asynchronously (so signal handlers can still run) with `-json` diagnostics. */
-export function terraform(args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<TerraformRun> {
+/** How long one terraform command may run: FWS_APPLY_TIMEOUT_MINUTES, 20 by default. */
+export function commandTimeoutMs(): number {
+  const minutes = Number(process.env.FWS_APPLY_TIMEOUT_MINUTES ?? "20");
+  return (Number.isFinite(minutes) && minutes > 0 ? minutes : 20) * 60_000;
+}
+
+/**
+ * Runs terraform asynchronously (so signal handlers can still run) with `-json` diagnostics. A command
+ * still running after `timeoutMs` is killed with its process group and reports `<cmd>: timed out`.
+ */
+export function terraform(
+  args: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+  timeoutMs = commandTimeoutMs(),
+): Promise<TerraformRun> {
   return new Promise((resolve) => {
-    const child = spawn("terraform", args, { cwd, env });
+    // Its own process group, so the provider plugins it starts are killed with it (by the group's pid).
+    const child = spawn("terraform", args, { cwd, env, detached: true });
     running.add(child);
     let stdout = "";
     let stderr = "";
@@ -24,8 +39,19 @@ export function terraform(args: string[], cwd: string, env: NodeJS.ProcessEnv): 
     child.stderr.on("data", (d) => {
       stderr += d;
     });
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      killGroup(child);
+    }, timeoutMs);
     const finish = (status: number) => {
+      clearTimeout(timer);
       running.delete(child);
+      if (timedOut) {
+        const errors = [`terraform ${args[0]}: timed out after ${Math.round(timeoutMs / 1000)} s`];
+        resolve({ status: 124, stdout, stderr, errors });
+        return;
+      }
       const errors = errorLines(stdout);
       if (status !== 0 && status !== 2 && errors.length === 0)
         errors.push(`terraform ${args[0]}: exit ${status}: ${firstLine(stderr || stdout)}`);
@@ -39,16 +65,18 @@ export function terraform(args: string[], cwd: string, env: NodeJS.ProcessEnv): 
   });
 }
 
-/** Interrupts every terraform still running, by pid. */
+/** Kills every terraform still running with its provider plugins, by process group. */
 export function killRunningTerraforms(): void {
-  for (const child of running) {
-    try {
-      if (child.pid) process.kill(child.pid, "SIGKILL");
-    } catch {
-      // already gone
-    }
-  }
+  for (const child of running) killGroup(child);
   running.clear();
+}
+
+function killGroup(child: ChildProcess): void {
+  try {
+    if (child.pid) process.kill(-child.pid, "SIGKILL");
+  } catch {
+    // already gone
+  }
 }
 
 /** init's summary line above the real errors: it says nothing of its own. */
