@@ -33,7 +33,10 @@ export interface KnownDrift {
 export interface Adjustment {
   readonly type: string;
   readonly attribute: string;
+  /** The value in the copy, or a function of the synthesized one. */
   readonly value: unknown;
+  /** Only the resources this picks. @default every resource of the type */
+  readonly applies?: (body: Body) => boolean;
   readonly reason: string;
   readonly evidence: string;
 }
@@ -96,6 +99,18 @@ export const ADJUSTMENTS: readonly Adjustment[] = [
     reason: "StartLogging looks the trail up by name; the provider sends the trail's ARN",
     evidence:
       "moto/cloudtrail/models.py start_logging: KeyError: 'arn:aws:cloudtrail:us-east-1:123456789012:trail/fws-minimal-trail' (HTTP 500)",
+  },
+  {
+    type: "aws_ecs_service",
+    attribute: "lifecycle",
+    applies: (body) =>
+      body.enable_execute_command === true &&
+      (body.lifecycle as { postcondition?: unknown } | undefined)?.postcondition !== undefined,
+    value: (lifecycle: unknown) => ({ ...(lifecycle as Body), postcondition: undefined }),
+    reason:
+      "CreateService never stores enableExecuteCommand, so a CODE_DEPLOY service created with ECS Exec on reads back false and the stack's check that exec is unchanged fails after the apply (AWS reads back true)",
+    evidence:
+      "Resource postcondition failed: service.execEnabled: ECS refuses to change ECS Exec on a service CodeDeploy deploys (the plan keeps false)",
   },
 ];
 

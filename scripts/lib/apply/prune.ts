@@ -116,8 +116,9 @@ function adjust(json: StackJson, adjustments: readonly Adjustment[]): string[] {
   const made: string[] = [];
   for (const a of adjustments) {
     for (const [name, body] of Object.entries(json.resource?.[a.type] ?? {})) {
-      body[a.attribute] = a.value;
-      made.push(`${a.type}.${name}: ${a.attribute} = ${JSON.stringify(a.value)}`);
+      if (a.applies && !a.applies(body)) continue;
+      body[a.attribute] = typeof a.value === "function" ? a.value(body[a.attribute]) : a.value;
+      made.push(`${a.type}.${name}: ${a.attribute} = ${JSON.stringify(body[a.attribute])}`);
     }
   }
   return made;
