@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { offlineOverride, writeCliConfig } from "../scripts/lib/offline-plan";
+import { offlineOverride, terraformEnv } from "../scripts/lib/offline-plan";
 import { loadConfig, resourcesOf, type StackJson, synthToDir } from "./support/synth";
 
 /**
@@ -21,13 +21,7 @@ describe("prod's terraform graph", () => {
     const dir = join(root, "out", "stacks", "prod");
     json = JSON.parse(readFileSync(join(dir, "cdk.tf.json"), "utf8"));
     writeFileSync(join(dir, "offline_override.tf.json"), JSON.stringify(offlineOverride(json)));
-    const env = {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      TF_CLI_CONFIG_FILE: writeCliConfig(join(root, "work")),
-      TF_IN_AUTOMATION: "1",
-      CHECKPOINT_DISABLE: "1",
-    };
+    const env = terraformEnv(join(root, "work"));
     const run = (args: string[]) => {
       const r = spawnSync("terraform", args, { cwd: dir, env, encoding: "utf8", maxBuffer: 64 * 2 ** 20 });
       if (r.status !== 0) throw new Error(`terraform ${args[0]}: ${r.stderr}`);

@@ -26,6 +26,22 @@ export function findProviderMirror(): string | undefined {
   return candidates.find((dir) => existsSync(join(dir, PROVIDER, PROVIDER_VERSION)));
 }
 
+/**
+ * The environment terraform runs in, offline or against an emulator: no inherited credentials or variables,
+ * the mirror's CLI config, no prompts, no version check, no instance metadata.
+ */
+export function terraformEnv(workRoot: string): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    TF_CLI_CONFIG_FILE: writeCliConfig(workRoot),
+    TF_IN_AUTOMATION: "1",
+    TF_INPUT: "0",
+    CHECKPOINT_DISABLE: "1",
+    AWS_EC2_METADATA_DISABLED: "true",
+  };
+}
+
 /** Writes the Terraform CLI configuration: the local mirror when present, the registry otherwise. */
 export function writeCliConfig(workRoot: string): string {
   const mirror = findProviderMirror();
@@ -115,16 +131,7 @@ export function planStackOffline(stackDir: string, options: PlanOptions): StackP
   writeFileSync(join(dir, "offline_override.tf.json"), JSON.stringify(offlineOverride(stackJson), null, 2));
   if (options.state) writeFileSync(join(dir, OFFLINE_STATE), JSON.stringify(options.state));
 
-  const env: NodeJS.ProcessEnv = {
-    ...placeholderVariables(stackJson),
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    TF_CLI_CONFIG_FILE: writeCliConfig(options.workRoot),
-    TF_IN_AUTOMATION: "1",
-    TF_INPUT: "0",
-    CHECKPOINT_DISABLE: "1",
-    AWS_EC2_METADATA_DISABLED: "true",
-  };
+  const env: NodeJS.ProcessEnv = { ...placeholderVariables(stackJson), ...terraformEnv(options.workRoot) };
   const run = (args: string[]) =>
     spawnSync("terraform", args, { cwd: dir, env, encoding: "utf8", maxBuffer: 256 * 2 ** 20 });
   const problems: string[] = [];

@@ -1,6 +1,6 @@
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { placeholderVariables, writeCliConfig } from "../offline-plan";
+import { placeholderVariables, terraformEnv } from "../offline-plan";
 import { judgePlan } from "./drift";
 import { type HostedZone, startMoto } from "./moto";
 import type { Adjustment, ExcludedType, KnownDrift } from "./moto-gaps";
@@ -76,16 +76,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   let drifts: string[] = [];
   let unprotected: string[] = [];
   try {
-    const env: NodeJS.ProcessEnv = {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      TF_CLI_CONFIG_FILE: writeCliConfig(options.workRoot),
-      TF_IN_AUTOMATION: "1",
-      TF_INPUT: "0",
-      CHECKPOINT_DISABLE: "1",
-      AWS_EC2_METADATA_DISABLED: "true",
-      ...NO_ESCAPE_ENV,
-    };
+    const env: NodeJS.ProcessEnv = { ...terraformEnv(options.workRoot), ...NO_ESCAPE_ENV };
     for (const [i, phase] of scenario.phases.entries()) {
       prepared = writeCopy(phase, stackDir, moto.endpoint, options.gaps, env);
       if (i === 0) {
