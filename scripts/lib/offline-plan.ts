@@ -39,6 +39,8 @@ export function terraformEnv(workRoot: string): NodeJS.ProcessEnv {
     TF_INPUT: "0",
     CHECKPOINT_DISABLE: "1",
     AWS_EC2_METADATA_DISABLED: "true",
+    // Terraform's own logging (TF_LOG, TF_LOG_PROVIDER, TF_LOG_PATH) passes through, for diagnosing a run.
+    ...Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith("TF_LOG"))),
   };
 }
 
