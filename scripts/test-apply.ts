@@ -91,6 +91,8 @@ function report(r: ScenarioResult): void {
   if (r.pruned.length > 0) console.log(`  left out (moto-gaps.ts): ${r.pruned.length}`);
   for (const p of r.pruned) console.log(`    - ${p.address}: ${p.why}`);
   for (const d of r.drifts) console.log(`  known moto drift: ${d}`);
+  for (const x of r.replayed)
+    console.log(`  retried call answered with its first response (moto dropped the connection): ${x}`);
   for (const f of r.failures) console.error(`  FAIL ${f}`);
   if (!r.ok && KEEP) console.error(`  work directory kept: ${r.dir}`);
 }

@@ -1,9 +1,9 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Gaps, runScenario } from "../scripts/lib/apply/apply-stack";
 import { judgePlan } from "../scripts/lib/apply/drift";
-import { findMotoPython, MOTO_INSTALL } from "../scripts/lib/apply/moto";
+import { findMotoPython, MOTO_INSTALL, type Moto, REPLAY_MARK, startMoto } from "../scripts/lib/apply/moto";
 import { ADJUSTMENTS, EXCLUDED_TYPES, KNOWN_DRIFTS } from "../scripts/lib/apply/moto-gaps";
 import { endpointOf, motoOverride, SERVICES } from "../scripts/lib/apply/override";
 import { liftPreventDestroy, prepareForMoto, type StackJson } from "../scripts/lib/apply/prune";
@@ -289,6 +289,48 @@ describe("applying against moto", () => {
     expect(result.ok).toBe(false);
     expect(result.failures[0]).toMatch(
       /^apply: aws_codestarconnections_connection\.source: creating CodeStar Connections Connection \(source\): .*StatusCode: 500/,
+    );
+  });
+});
+
+describe("moto's launcher answers a retried call with its first response", () => {
+  const createRole = (invocation: string, attempt: number) =>
+    fetch(`${moto.endpoint}/`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/x-www-form-urlencoded",
+        authorization: `AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/iam/aws4_request, SignedHeaders=host, Signature=0`,
+        "amz-sdk-invocation-id": invocation,
+        "amz-sdk-request": `attempt=${attempt}; max=3`,
+      },
+      body: new URLSearchParams({
+        Action: "CreateRole",
+        Version: "2010-05-08",
+        RoleName: "replayed",
+        AssumeRolePolicyDocument: JSON.stringify({ Version: "2012-10-17", Statement: [] }),
+      }),
+    }).then(async (r) => ({ status: r.status, body: await r.text() }));
+  let moto: Moto;
+  const logFile = join(root, "replay-moto.log");
+  beforeAll(async () => {
+    const python = findMotoPython();
+    if (!python) throw new Error(`moto's server is missing: ${MOTO_INSTALL}`);
+    moto = await startMoto({ python, account: ACCOUNT, zones: [], logFile });
+  });
+  afterAll(() => moto?.stop());
+
+  it("replays the same answer to a second attempt of one invocation, and only to it", async () => {
+    const first = await createRole("11111111-aaaa", 1);
+    expect(first.status).toBe(200);
+    // What the SDK sends after a dropped connection: the same invocation id, the next attempt.
+    const retry = await createRole("11111111-aaaa", 2);
+    expect(retry).toEqual(first);
+    // A new call is moto's to answer: the role exists.
+    const again = await createRole("22222222-bbbb", 1);
+    expect(again.status).toBe(409);
+    expect(again.body).toMatch(/EntityAlreadyExists/);
+    expect(readFileSync(logFile, "utf8")).toMatch(
+      new RegExp(`^${REPLAY_MARK} attempt=2;max=3 CreateRole 200`, "m"),
     );
   });
 });

@@ -2,7 +2,7 @@ import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } fr
 import { join } from "node:path";
 import { placeholderVariables, terraformEnv } from "../offline-plan";
 import { judgePlan } from "./drift";
-import { type HostedZone, startMoto } from "./moto";
+import { type HostedZone, REPLAY_MARK, startMoto } from "./moto";
 import type { Adjustment, ExcludedType, KnownDrift } from "./moto-gaps";
 import { APPLY_STATE, motoOverride, NO_ESCAPE_ENV } from "./override";
 import {
@@ -43,6 +43,8 @@ export interface ScenarioResult {
   readonly adjusted: string[];
   /** Known drifts the plan after the apply showed. */
   readonly drifts: string[];
+  /** Retried calls moto answered with the first attempt's response (see REPLAY_MARK): attempt, action, status. */
+  readonly replayed: string[];
   /** Resources applied in the last phase. */
   readonly resources: number;
   readonly seconds: number;
@@ -107,6 +109,10 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   } finally {
     await moto.stop();
   }
+  const replayed = readFileSync(join(dir, "moto.log"), "utf8")
+    .split("\n")
+    .filter((line) => line.startsWith(`${REPLAY_MARK} `))
+    .map((line) => line.slice(REPLAY_MARK.length + 1));
   const ok = failures.length === 0;
   if (ok) rmSync(dir, { recursive: true, force: true });
   return {
@@ -117,6 +123,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     unprotected,
     adjusted: prepared?.adjusted ?? [],
     drifts,
+    replayed,
     resources: Object.values(prepared?.json.resource ?? {}).reduce((n, r) => n + Object.keys(r).length, 0),
     seconds: Math.round((Date.now() - started) / 1000),
     dir,

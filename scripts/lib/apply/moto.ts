@@ -44,19 +44,66 @@ export interface Moto {
 
 /**
  * Registers the zones' ids with moto's id manager (moto lets a caller choose a resource's id), creates
- * the zones in the account, then runs moto's server in the same process.
+ * the zones in the account, then serves moto (as moto.server's main does) behind one wrapper:
+ *
+ * A retried call is answered with the first attempt's response. moto's server (werkzeug, one connection
+ * per request) now and then resets a connection after it has handled the request; the SDK retries, and
+ * a create answers "already exists", a delete "not found" (seen: CreateRole → EntityAlreadyExists in CI;
+ * DeleteTargetGroup → TargetGroupNotFound; a retry with no response logged in the provider's debug log).
+ * The SDK sends the same amz-sdk-invocation-id with every attempt of one call, so a later attempt whose
+ * id was answered gets that answer again, as if the first response had arrived. Each replay is logged as
+ * `REPLAY_MARK <attempt> <action>` and the scenario prints them.
  */
+export const REPLAY_MARK = "fws-replayed-retry";
 const LAUNCHER = `
-import json, sys
+import io, json, sys, threading
+from collections import OrderedDict
+from urllib.parse import parse_qs
 from moto.route53.models import HostedZoneIdentifier, route53_backends
 from moto.utilities.id_generator import moto_id_manager
-from moto.server import main
-account, zones, port = sys.argv[1], json.loads(sys.argv[2]), sys.argv[3]
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+from werkzeug.serving import run_simple
+account, zones, port = sys.argv[1], json.loads(sys.argv[2]), int(sys.argv[3])
 for zone in zones:
     name = zone["name"].rstrip(".") + "."
     moto_id_manager.set_custom_id(HostedZoneIdentifier(account, name, None), zone["id"])
     route53_backends[account]["aws"].create_hosted_zone(name, private_zone=False)
-main(["-H", "127.0.0.1", "-p", port])
+moto_app = DomainDispatcherApplication(create_backend_app)
+moto_app.debug = True
+answered, lock = OrderedDict(), threading.Lock()
+def app(environ, start_response):
+    key = environ.get("HTTP_AMZ_SDK_INVOCATION_ID")
+    attempt = environ.get("HTTP_AMZ_SDK_REQUEST", "")
+    with lock:
+        first = answered.get(key) if key else None
+    if first is not None:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        body = environ["wsgi.input"].read(length) if length else b""
+        query = parse_qs(body.decode("utf-8", "replace")).get("Action", [""])[0]
+        action = environ.get("HTTP_X_AMZ_TARGET") or query or environ["REQUEST_METHOD"] + " " + environ.get("PATH_INFO", "")
+        print("${REPLAY_MARK}", attempt.replace(" ", ""), action, first[0], file=sys.stderr, flush=True)
+        start_response(first[0], first[1])
+        return [first[2]]
+    seen = {}
+    def capture(status, headers, exc_info=None):
+        seen["status"], seen["headers"] = status, headers
+        return lambda data: chunks.append(data)
+    chunks = []
+    result = moto_app(environ, capture)
+    try:
+        chunks.extend(result)
+    finally:
+        if hasattr(result, "close"):
+            result.close()
+    body = b"".join(chunks)
+    if key:
+        with lock:
+            answered[key] = (seen["status"], seen["headers"], body)
+            while len(answered) > 2000:
+                answered.popitem(last=False)
+    start_response(seen["status"], seen["headers"])
+    return [body]
+run_simple("127.0.0.1", port, app, threaded=True)
 `;
 
 /** Starts moto's server on a free loopback port and waits until it answers. */
