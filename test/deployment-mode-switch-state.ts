@@ -64,6 +64,14 @@ export interface ResourceSchema {
 
 /** The provider's resource schemas, so the state needs no upgrade and stand-ins have the right type. */
 export function resourceSchemas(planDir: string): Record<string, ResourceSchema> {
+  // One pinned provider: its schemas are the same for every stack, so a test file reads them once.
+  cachedSchemas ??= readResourceSchemas(planDir);
+  return cachedSchemas;
+}
+
+let cachedSchemas: Record<string, ResourceSchema> | undefined;
+
+function readResourceSchemas(planDir: string): Record<string, ResourceSchema> {
   const out = spawnSync("terraform", ["providers", "schema", "-json"], {
     cwd: planDir,
     env: {

@@ -90,6 +90,12 @@ describe("switching a documented mode applies in one run", () => {
     expect(result.problems).toEqual([]);
     return result;
   };
+  // Mode A is the shipped file as it is: planned once per file, whichever switch starts from it.
+  const shipped = new Map<string, ReturnType<typeof plan>>();
+  const planShipped = (file: string, config: EnvironmentConfig) => {
+    if (!shipped.has(file)) shipped.set(file, plan(config, `shipped-${config.name}`));
+    return shipped.get(file) as ReturnType<typeof plan>;
+  };
   const switches: [string, string, () => string, string[]][] = [
     [
       "dev: containers nginx-uwsgi → single (the target port changes)",
@@ -116,7 +122,7 @@ describe("switching a documented mode applies in one run", () => {
     const a = loadConfig(file);
     const b = configFromText(configB(), file, a.name);
     const slug = label.replace(/[^a-z]+/gi, "-").slice(0, 40);
-    const before = plan(a, `${slug}-a`);
+    const before = planShipped(file, a);
     const state = stateAfter(before.plan as TerraformPlanJson, resourceSchemas(before.dir), {
       region: a.region,
       account: a.account,
@@ -147,7 +153,7 @@ describe("switching a documented mode applies in one run", () => {
       "config/prod.yaml",
       a.name,
     );
-    const before = plan(a, "vpc-origin-group-a");
+    const before = planShipped("config/prod.yaml", a);
     const state = stateAfter(before.plan as TerraformPlanJson, resourceSchemas(before.dir), {
       region: a.region,
       account: a.account,
