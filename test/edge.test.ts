@@ -1,5 +1,5 @@
 import { parseEnvironment } from "../config/load";
-import { ORIGIN_FACING_PREFIX_LISTS } from "../modules/edge/cloudfront-ids";
+import { ORIGIN_FACING_PREFIX_LISTS } from "../facts/cloudfront";
 import {
   loadConfig,
   policyOf,

@@ -8,8 +8,8 @@ import { KmsKey } from "../../constructs/kms-key";
 import { logsKeyGrant } from "../../constructs/log-group";
 import { WebAcl, wafLogGroupPattern } from "../../constructs/waf/web-acl";
 import { WebAclAssociation } from "../../constructs/waf/web-acl-association";
+import { ORIGIN_FACING_PREFIX_LISTS } from "../../facts/cloudfront";
 import type { Exposure } from "../load-balancer/load-balancer";
-import { ORIGIN_FACING_PREFIX_LISTS } from "./cloudfront-ids";
 import { CloudFrontDistribution } from "./distribution";
 
 export interface EdgeSettings {
