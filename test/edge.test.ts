@@ -160,7 +160,7 @@ describe("prod: CloudFront and WAF in front of an internal ALB (cloudfront-vpc-o
 });
 
 describe("cloudfront-public-alb (fixture)", () => {
-  const config = loadConfig("test/fixtures/configs/public-alb.yaml");
+  const config = loadConfig("test/fixtures/configs/publicalb.yaml");
   let json: StackJson;
   beforeAll(() => {
     json = synthConfig(config);
