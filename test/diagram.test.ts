@@ -201,7 +201,7 @@ describe("fixtures: the other modes", () => {
     expect(labels("publicalb", alb, one("publicalb", "aws_lb_target_group"))).toEqual([
       "HTTPS :443 if header X-Origin-Verify",
     ]);
-    expect(stacks["publicalb"].all("aws_cloudfront_vpc_origin")).toEqual([]);
+    expect(stacks.publicalb.all("aws_cloudfront_vpc_origin")).toEqual([]);
   });
 
   it("a config change shows up: dev with a NAT gateway per AZ draws two, each in its AZ", () => {
