@@ -22,7 +22,11 @@ export interface LoadResult {
   readonly errors: string[];
 }
 
-const ENVIRONMENT_NAME = /^[a-z][a-z0-9-]{0,14}[a-z0-9]$/;
+/**
+ * No `-`: the environment's name is followed by the service's in every name (constructs/naming.ts), so
+ * `dev` + service `api-x` and `dev-api` + service `x` would name the same resources.
+ */
+const ENVIRONMENT_NAME = /^[a-z][a-z0-9]{1,15}$/;
 
 /** Reads every `*.yaml` / `*.yml` in `dir`; collects all errors of all files before returning. */
 export function loadEnvironments(dir: string): LoadResult {
@@ -68,7 +72,7 @@ export function parseEnvironment(
   const errors: string[] = [];
   if (!ENVIRONMENT_NAME.test(name)) {
     errors.push(
-      `${shown}: file name: expected 2-16 lowercase letters, digits or hyphens (it names the stack and every resource), got "${name}"`,
+      `${shown}: file name: expected 2-16 lowercase letters and digits, starting with a letter and without "-" (it names the stack and every resource, before the service's name: "dev-api" + "x" would read as "dev" + "api-x"), got "${name}"`,
     );
   }
   const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: true });

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { checkAlbIdleTimeout, NGINX_TIMEOUTS, STOP_TIMEOUT_SECONDS } from "../docker/contract";
-import { ORIGIN_FACING_PREFIX_LISTS } from "../modules/edge/cloudfront-ids";
+import { ORIGIN_FACING_PREFIX_LISTS } from "../facts/cloudfront";
 import { audit } from "./schema/audit";
 import { type AddIssue, adder, region } from "./schema/common";
 import { cost } from "./schema/cost";

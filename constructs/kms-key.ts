@@ -1,8 +1,9 @@
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey as AwsKmsKey } from "@cdktf/provider-aws/lib/kms-key";
-import type { TerraformProvider } from "cdktf";
+import { Lazy, type TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import { accountRoot, dataLifecycle, type StackContext } from "./context";
+import { EncryptedLogGroup, logsKeyGrant } from "./log-group";
 import { type Conditions, type PolicyStatement, policyJson } from "./policy";
 
 /** One service's use of the key, scoped by conditions (encryption context, source account or ARN). */
@@ -36,11 +37,13 @@ export class KmsKey extends Construct {
   readonly key: AwsKmsKey;
   readonly arn: string;
   readonly aliasName: string;
+  /** Modules whose log groups encrypted with this key the policy grants CloudWatch Logs, in call order. */
+  private readonly logGroupCreators: Construct[] = [];
 
   constructor(scope: Construct, id: string, props: KmsKeyProps) {
     super(scope, id);
     const ctx = props.context;
-    const statements: PolicyStatement[] = [
+    const statements = (): PolicyStatement[] => [
       {
         sid: "AccountAdministers",
         principals: { AWS: accountRoot(ctx) },
@@ -49,7 +52,7 @@ export class KmsKey extends Construct {
         // In a key policy "*" means this key.
         resources: ["*"],
       },
-      ...(props.grants ?? []).map(
+      ...[...(props.grants ?? []), ...this.logGroupGrants(ctx)].map(
         (g): PolicyStatement => ({
           sid: g.sid,
           principals: { Service: g.service },
@@ -64,7 +67,8 @@ export class KmsKey extends Construct {
       description: props.description,
       enableKeyRotation: true,
       deletionWindowInDays: props.deletionWindowInDays ?? (ctx.production ? 30 : 7),
-      policy: policyJson(statements),
+      // Rendered at synthesis, once every module has said which log groups it creates on this key.
+      policy: Lazy.stringValue({ produce: () => policyJson(statements()) }),
       lifecycle: dataLifecycle(ctx),
       provider: props.provider,
     });
@@ -75,5 +79,29 @@ export class KmsKey extends Construct {
       targetKeyId: this.key.keyId,
       provider: props.provider,
     });
+  }
+
+  /**
+   * Lets CloudWatch Logs use this key for every log group `modules` create with it (EncryptedLogGroups
+   * anywhere below them whose key is this one): one call per module, and the groups are read at
+   * synthesis, so groups a module adds later count too. Groups on another key are left to that key.
+   */
+  servesLogGroupsOf(...modules: Construct[]): void {
+    this.logGroupCreators.push(...modules);
+  }
+
+  /** Names of the groups learned so far, each once, in the order their modules were given. */
+  get servedLogGroupNames(): string[] {
+    const names = this.logGroupCreators
+      .flatMap((m) => m.node.findAll())
+      .filter((c): c is EncryptedLogGroup => c instanceof EncryptedLogGroup && c.kmsKeyArn === this.arn)
+      .map((group) => group.givenName);
+    return [...new Set(names)];
+  }
+
+  /** The CloudWatch Logs statement for the learned groups, in the key's region; none if there are none. */
+  private logGroupGrants(ctx: StackContext): KeyGrant[] {
+    const names = this.servedLogGroupNames;
+    return names.length === 0 ? [] : [logsKeyGrant(ctx, names)];
   }
 }

@@ -26,9 +26,15 @@ export class EncryptedLogGroup extends Construct {
   readonly arn: string;
   /** The ARN of the group's streams (`…:log-stream:*`), which PutLogEvents is authorized on. */
   readonly streamsArn: string;
+  /** The name as given, not the attribute: what the key's policy names without depending on the group. */
+  readonly givenName: string;
+  /** The key the group is encrypted with, as given. */
+  readonly kmsKeyArn: string;
 
   constructor(scope: Construct, id: string, props: EncryptedLogGroupProps) {
     super(scope, id);
+    this.givenName = props.name;
+    this.kmsKeyArn = props.kmsKeyArn;
     this.logGroup = new CloudwatchLogGroup(this, "group", {
       name: props.name,
       retentionInDays: props.retentionDays,

@@ -38,16 +38,33 @@ export function fitName(full: string, limit: number): string {
   return `${head}-${hash}`;
 }
 
-/** Names every physical resource of one environment: `<project>-<environment>-<parts…>`. */
+/**
+ * Names every physical resource of one environment: `<project>-<environment>-<parts…>`, or, below a scope
+ * (a service), `<project>-<environment>-<scope>-<parts…>`. Environment and scope are kept as separate
+ * fields, and an environment that is scoped may not contain `-`: otherwise `dev` + `api-x` and `dev-api` +
+ * `x` would give the same names (config/load.ts refuses such environment names up front).
+ */
 export class Naming {
-  /** The prefix every name starts with, e.g. `fws-prod`. */
+  /** The prefix every name starts with, e.g. `fws-prod`, or `fws-prod-api` below scope `api`. */
   readonly prefix: string;
 
   constructor(
     readonly project: string,
     readonly environment: string,
+    /** The scope below the environment (a service's name). @default none: names of the whole environment */
+    readonly scope?: string,
   ) {
-    this.prefix = `${project}-${environment}`;
+    if (scope !== undefined) {
+      if (environment.includes("-")) {
+        throw new Error(
+          `Naming: environment: expected no "-" in an environment with scope "${scope}" (names of "${environment}" + "${scope}" could equal those of another environment and scope), got "${environment}"`,
+        );
+      }
+      if (!/^[a-z0-9][a-z0-9-]*$/.test(scope)) {
+        throw new Error(`Naming: scope: expected lowercase letters, digits or hyphens, got "${scope}"`);
+      }
+    }
+    this.prefix = [project, environment, scope].filter((p) => p !== undefined).join("-");
   }
 
   /** A name for a resource of `kind`, within that kind's limit. */
@@ -75,18 +92,28 @@ export class Naming {
     return this.name("s3BucketName", purpose, account, region);
   }
 
-  /** A CloudWatch log group name: `/<project>/<environment>/<parts…>`. */
+  /** A CloudWatch log group name: `/<project>/<environment>/[<scope>/]<parts…>`. */
   logGroupName(...parts: string[]): string {
-    return fitName(`/${this.project}/${this.environment}/${parts.join("/")}`, NAME_LIMITS.logGroupName);
+    return fitName(`${this.logGroupPath}/${parts.join("/")}`, NAME_LIMITS.logGroupName);
   }
 
-  /** The pattern every log group of this environment matches, for key-policy conditions. */
+  /** The pattern every log group of this environment (or scope) matches, for key-policy conditions. */
   get logGroupPattern(): string {
-    return `/${this.project}/${this.environment}/*`;
+    return `${this.logGroupPath}/*`;
+  }
+
+  /** `/<project>/<environment>[/<scope>]`. */
+  private get logGroupPath(): string {
+    return `/${[this.project, this.environment, this.scope].filter((p) => p !== undefined).join("/")}`;
   }
 
   /** A naming scoped below this one, for a module that may be instantiated more than once. */
   child(scope: string): Naming {
-    return new Naming(this.project, `${this.environment}-${scope}`);
+    if (this.scope !== undefined) {
+      throw new Error(
+        `Naming.child: expected a naming of the whole environment, got one already scoped to "${this.scope}"`,
+      );
+    }
+    return new Naming(this.project, this.environment, scope);
   }
 }

@@ -28,7 +28,7 @@ const SCENARIOS: Record<string, Phase[]> = {
   dev: [{ file: "config/dev.yaml" }],
   prod: [{ file: "config/prod.yaml" }],
   minimal: [{ file: "test/fixtures/configs/minimal.yaml" }],
-  "public-alb": [{ file: "test/fixtures/configs/public-alb.yaml" }],
+  publicalb: [{ file: "test/fixtures/configs/publicalb.yaml" }],
   // Mode switches: apply mode A, then mode B into the same state; a name that must be replaced shows here.
   "minimal:nat-none→single": [
     { file: "test/fixtures/configs/minimal.yaml" },

@@ -4,9 +4,7 @@ import type { EnvironmentConfig } from "../config/load";
 import { CLOUDFRONT_MODES } from "../config/schema/edge";
 import { partitionOf, type StackContext } from "../constructs/context";
 import { KmsKey } from "../constructs/kms-key";
-import { logsKeyGrant } from "../constructs/log-group";
 import { Naming } from "../constructs/naming";
-import { wafLogGroupPattern } from "../constructs/waf/web-acl";
 import { Audit } from "../modules/audit/audit";
 import { Edge, loadBalancerFrontage } from "../modules/edge/edge";
 import { LoadBalancer } from "../modules/load-balancer/load-balancer";
@@ -60,7 +58,6 @@ export class EnvironmentStack extends TerraformStack {
       context: ctx,
       purpose: "logs",
       description: `Logs, images and ECS Exec sessions of ${ctx.naming.prefix}`,
-      grants: [logsKeyGrant(ctx, [ctx.naming.logGroupPattern, wafLogGroupPattern(ctx.naming)])],
     });
     this.logsKey = logsKey;
 
@@ -76,6 +73,8 @@ export class EnvironmentStack extends TerraformStack {
       logsKmsKeyArn: logsKey.arn,
       loadBalancerTier: config.edge.mode === "cloudfront-vpc-origin" ? "private" : "public",
     });
+    // Each module that creates log groups on the logs key tells it so; the key's policy names those groups.
+    logsKey.servesLogGroupsOf(this.network);
 
     const svc = config.service;
     const containers = serviceContainers(config);
@@ -120,6 +119,7 @@ export class EnvironmentStack extends TerraformStack {
       },
       originSecret: frontage.originSecret,
     });
+    logsKey.servesLogGroupsOf(this.edge);
     this.monitoring = new Monitoring(this, "monitoring", {
       context: ctx,
       existingTopicArn: config.monitoring.alarmTopicArn,
@@ -149,7 +149,10 @@ export class EnvironmentStack extends TerraformStack {
       usEast1: providers.usEast1 && { provider: providers.usEast1, context: { ...ctx, region: "us-east-1" } },
     });
     this.service.useRollbackAlarms(this.monitoring.rollbackAlarmNames);
-    if (config.pipeline.enabled) this.pipeline = this.addPipeline(config);
+    if (config.pipeline.enabled) {
+      this.pipeline = this.addPipeline(config);
+      logsKey.servesLogGroupsOf(this.pipeline);
+    }
     this.audit = new Audit(this, "audit", {
       context: ctx,
       settings: config.audit,
@@ -209,6 +212,7 @@ export class EnvironmentStack extends TerraformStack {
       front.port ?? 0,
       `${svc.name} tasks' web port`,
     );
+    this.logsKey.servesLogGroupsOf(service);
     return service;
   }
 

@@ -94,7 +94,7 @@ describe("the override that points a copy at moto", () => {
     "config/dev.yaml",
     "config/prod.yaml",
     "test/fixtures/configs/minimal.yaml",
-    "test/fixtures/configs/public-alb.yaml",
+    "test/fixtures/configs/publicalb.yaml",
   ].map((file) => ({ file, json: synthConfig(loadConfig(file)) as unknown as StackJson }));
 
   it("has an endpoint for every resource type of every shipped and fixture stack", () => {

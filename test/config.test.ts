@@ -334,8 +334,15 @@ describe("a bad config file", () => {
 
   it("with a name that cannot name a stack is refused", () => {
     expect(errorsOf(VALID, "Prod_EU")).toEqual([
-      'config/test.yaml: file name: expected 2-16 lowercase letters, digits or hyphens (it names the stack and every resource), got "Prod_EU"',
+      'config/test.yaml: file name: expected 2-16 lowercase letters and digits, starting with a letter and without "-" (it names the stack and every resource, before the service\'s name: "dev-api" + "x" would read as "dev" + "api-x"), got "Prod_EU"',
     ]);
+  });
+
+  it("with a hyphen in its name is refused, since environment and service names would run together", () => {
+    expect(errorsOf(VALID, "dev-api")).toEqual([
+      'config/test.yaml: file name: expected 2-16 lowercase letters and digits, starting with a letter and without "-" (it names the stack and every resource, before the service\'s name: "dev-api" + "x" would read as "dev" + "api-x"), got "dev-api"',
+    ]);
+    expect(errorsOf(VALID, "dev")).toEqual([]);
   });
 });
 

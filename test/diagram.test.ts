@@ -192,16 +192,16 @@ describe("fixtures: the other modes", () => {
     expect(labels("minimal", one("minimal", "aws_ecs_service"), containers[0])).toEqual(["HTTP :8000"]);
   });
 
-  it("public-alb: CloudFront to the public ALB with the origin header, which the listener rule requires", () => {
-    const distribution = one("public-alb", "aws_cloudfront_distribution");
-    const alb = one("public-alb", "aws_lb");
-    expect(labels("public-alb", distribution, alb)).toEqual([
+  it("publicalb: CloudFront to the public ALB with the origin header, which the listener rule requires", () => {
+    const distribution = one("publicalb", "aws_cloudfront_distribution");
+    const alb = one("publicalb", "aws_lb");
+    expect(labels("publicalb", distribution, alb)).toEqual([
       "HTTPS :443 to origin.shop.example.org + X-Origin-Verify",
     ]);
-    expect(labels("public-alb", alb, one("public-alb", "aws_lb_target_group"))).toEqual([
+    expect(labels("publicalb", alb, one("publicalb", "aws_lb_target_group"))).toEqual([
       "HTTPS :443 if header X-Origin-Verify",
     ]);
-    expect(stacks["public-alb"].all("aws_cloudfront_vpc_origin")).toEqual([]);
+    expect(stacks.publicalb.all("aws_cloudfront_vpc_origin")).toEqual([]);
   });
 
   it("a config change shows up: dev with a NAT gateway per AZ draws two, each in its AZ", () => {

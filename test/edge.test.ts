@@ -1,5 +1,5 @@
 import { parseEnvironment } from "../config/load";
-import { ORIGIN_FACING_PREFIX_LISTS } from "../modules/edge/cloudfront-ids";
+import { ORIGIN_FACING_PREFIX_LISTS } from "../facts/cloudfront";
 import {
   loadConfig,
   policyOf,
@@ -160,7 +160,7 @@ describe("prod: CloudFront and WAF in front of an internal ALB (cloudfront-vpc-o
 });
 
 describe("cloudfront-public-alb (fixture)", () => {
-  const config = loadConfig("test/fixtures/configs/public-alb.yaml");
+  const config = loadConfig("test/fixtures/configs/publicalb.yaml");
   let json: StackJson;
   beforeAll(() => {
     json = synthConfig(config);

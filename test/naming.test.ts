@@ -44,4 +44,22 @@ describe("naming", () => {
     expect(naming.child("api").name("iamRoleName", "task")).toBe("fws-prod-api-task");
     expect(naming.child("web").name("iamRoleName", "task")).toBe("fws-prod-web-task");
   });
+
+  it("keeps the scope apart from the environment: same prefix as before, its own field and log path", () => {
+    const api = new Naming("fws", "dev").child("api-x");
+    expect(api.environment).toBe("dev");
+    expect(api.scope).toBe("api-x");
+    expect(api.prefix).toBe("fws-dev-api-x");
+    expect(api.logGroupName("web")).toBe("/fws/dev/api-x/web");
+    expect(api.logGroupPattern).toBe("/fws/dev/api-x/*");
+    expect(new Naming("fws", "dev").logGroupPattern).toBe("/fws/dev/*");
+  });
+
+  it("refuses the scope of an environment with a hyphen, where dev-api + x would equal dev + api-x", () => {
+    expect(() => new Naming("fws", "dev-api").child("x")).toThrow(
+      'Naming: environment: expected no "-" in an environment with scope "x" (names of "dev-api" + "x" could equal those of another environment and scope), got "dev-api"',
+    );
+    expect(() => new Naming("fws", "dev").child("api").child("x")).toThrow(/already scoped to "api"/);
+    expect(() => new Naming("fws", "dev").child("")).toThrow(/scope: expected lowercase letters/);
+  });
 });

@@ -1,6 +1,7 @@
 import { type WafConfig, waf } from "../config/schema/waf";
-import { bodyLimitBytes, CORE_RULE_SET_BODY_RULE } from "../constructs/waf/rules";
 import { NGINX_TIMEOUTS } from "../docker/contract";
+import { CORE_RULE_SET_BODY_RULE } from "../facts/waf";
+import { bodyLimitBytes } from "../facts/waf-rule-plan";
 import { loadConfig, resourcesOf, synthConfig } from "./support/synth";
 
 /** The web ACL lets through every body nginx accepts: WAF never 403s what the app would have served. */

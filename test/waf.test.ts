@@ -10,14 +10,10 @@ import type { StackContext } from "../constructs/context";
 import { KmsKey } from "../constructs/kms-key";
 import { logsKeyGrant } from "../constructs/log-group";
 import { Naming } from "../constructs/naming";
-import {
-  AWS_MANAGED_RULE_GROUPS,
-  type AwsManagedRuleGroupName,
-  STATEMENT_WCU,
-} from "../constructs/waf/capacity";
 import { managedRuleGroup, type RuleGroupRule } from "../constructs/waf/rule-builder";
 import { WebAcl, wafLogGroupPattern } from "../constructs/waf/web-acl";
 import { WebAclAssociation } from "../constructs/waf/web-acl-association";
+import { AWS_MANAGED_RULE_GROUPS, type AwsManagedRuleGroupName, STATEMENT_WCU } from "../facts/waf";
 import { resolverFor } from "./support/iam";
 import { type Body, policyOf, resourcesOf, type StackJson } from "./support/synth";
 

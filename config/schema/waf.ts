@@ -1,29 +1,23 @@
 import { z } from "zod";
+import { NGINX_TIMEOUTS } from "../../docker/contract";
 import {
   AWS_MANAGED_RULE_GROUPS,
+  CORE_RULE_SET_BODY_RULE,
   capacityOf,
   describeCapacity,
   formatCount,
-  WCU_BUDGET,
-} from "../../constructs/waf/capacity";
-import {
   MAX_RULE_ACTION_OVERRIDES,
   RATE_LIMIT,
   RATE_WINDOWS_SECONDS,
   RULE_ACTIONS,
   RULE_NAME_PATTERN,
-} from "../../constructs/waf/rule-builder";
-import {
-  ADDITIONAL_RULE_GROUPS,
-  CORE_RULE_SET_BODY_RULE,
-  managedGroupsInUse,
-  webAclRules,
-} from "../../constructs/waf/rules";
-import { NGINX_TIMEOUTS } from "../../docker/contract";
+  WCU_BUDGET,
+} from "../../facts/waf";
+import { ADDITIONAL_RULE_GROUPS, managedGroupsInUse, plannedRules } from "../../facts/waf-rule-plan";
 import { parseCidr } from "../cidr";
 import { adder, cidrBlock, retentionDays } from "./common";
 
-/** The web ACL's settings (`edge.waf`): rules, lists, logging. The rules themselves are in constructs/waf/rules.ts. */
+/** The web ACL's settings (`edge.waf`): rules, lists, logging. The rules themselves are planned in facts/waf-rule-plan.ts. */
 
 const rateLimit = z.strictObject({
   /** Requests one client IP may send per window before the rest are blocked (AWS: 10-2,000,000,000). @default 2000 */
@@ -166,7 +160,7 @@ function checkLists(config: WafConfig, ctx: z.RefinementCtx): void {
 }
 
 function checkCapacity(config: WafConfig, ctx: z.RefinementCtx): void {
-  const rules = webAclRules(config, (list) => `(${list} IP set)`);
+  const rules = plannedRules(config);
   const used = capacityOf(rules);
   if (used > WCU_BUDGET) {
     adder(ctx)(

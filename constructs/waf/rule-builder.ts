@@ -1,5 +1,16 @@
 import type { Wafv2WebAclRule } from "@cdktf/provider-aws/lib/wafv2-web-acl";
-import { AWS_MANAGED_RULE_GROUPS, type AwsManagedRuleGroupName, STATEMENT_WCU } from "./capacity";
+import {
+  AWS_MANAGED_RULE_GROUPS,
+  type AwsManagedRuleGroupName,
+  type BotControlInspectionLevel,
+  MAX_RULE_ACTION_OVERRIDES,
+  type OverrideActionName,
+  RATE_LIMIT,
+  type RateWindowSeconds,
+  RULE_NAME_PATTERN,
+  type RuleActionName,
+  STATEMENT_WCU,
+} from "../../facts/waf";
 
 /**
  * A typed builder for web ACL rules. The provider binding types a rule's `statement` as `any`, so this is
@@ -8,23 +19,6 @@ import { AWS_MANAGED_RULE_GROUPS, type AwsManagedRuleGroupName, STATEMENT_WCU } 
  * rules) or `override_action` (rule groups) but never both, which the types enforce. Pure: no construct,
  * no provider class, so the config schema can use it to count WCU.
  */
-
-/** AWS WAF's range for a rate-based rule's limit (API reference, RateBasedStatement.Limit). */
-export const RATE_LIMIT = { min: 10, max: 2_000_000_000 } as const;
-/** Evaluation windows a rate-based rule accepts, in seconds. */
-export const RATE_WINDOWS_SECONDS = [60, 120, 300, 600] as const;
-export type RateWindowSeconds = (typeof RATE_WINDOWS_SECONDS)[number];
-
-/** What a plain rule, or an override of one rule inside a group, does with a matching request. */
-export const RULE_ACTIONS = ["allow", "block", "count", "captcha", "challenge"] as const;
-export type RuleActionName = (typeof RULE_ACTIONS)[number];
-/** `none` lets a group's own rule actions apply; `count` turns the whole group into counting only. */
-export type OverrideActionName = "none" | "count";
-
-/** Rule names and metric names: 1-128 letters, digits, `_` or `-`. */
-export const RULE_NAME_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
-/** AWS allows at most 100 rule action overrides per managed rule group statement. */
-export const MAX_RULE_ACTION_OVERRIDES = 100;
 
 /** An empty Terraform block, such as `block {}`. */
 type EmptyBlock = Record<string, never>;
@@ -56,8 +50,6 @@ export interface RuleActionOverride {
   readonly action_to_use: OneBlockOf<RuleActionName>;
 }
 
-export type BotControlInspectionLevel = "COMMON" | "TARGETED";
-
 export interface ManagedRuleGroupStatement {
   readonly managed_rule_group_statement: {
     readonly vendor_name: "AWS";
@@ -83,7 +75,7 @@ export interface Match {
 interface RuleBase {
   /** Rule name, also its CloudWatch metric name. */
   readonly name: string;
-  /** Capacity the rule uses, from ./capacity. */
+  /** Capacity the rule uses, from facts/waf.ts. */
   readonly wcu: number;
 }
 
@@ -182,7 +174,7 @@ export interface ManagedRuleGroupOptions {
 
 /**
  * An AWS Managed Rules group. Only vendor `AWS`: this project knows the WCU of AWS's groups only
- * (a Marketplace group would need its WCU added to ./capacity first).
+ * (a Marketplace group would need its WCU added to facts/waf.ts first).
  */
 export function managedRuleGroup(
   vendor: "AWS",

@@ -5,12 +5,12 @@ import { Wafv2WebAcl } from "@cdktf/provider-aws/lib/wafv2-web-acl";
 import { Wafv2WebAclLoggingConfiguration } from "@cdktf/provider-aws/lib/wafv2-web-acl-logging-configuration";
 import { Token } from "cdktf";
 import { Construct } from "constructs";
-import type { WafConfig } from "../../config/schema/waf";
+import { capacityOf, describeCapacity, WCU_BUDGET } from "../../facts/waf";
+import type { WafRuleChoices } from "../../facts/waf-rule-plan";
 import { arn, type StackContext } from "../context";
 import { EncryptedLogGroup } from "../log-group";
 import { fitName, NAME_LIMITS, type Naming } from "../naming";
 import { policyJson } from "../policy";
-import { capacityOf, describeCapacity, WCU_BUDGET } from "./capacity";
 import { toProviderRule, type WafRule } from "./rule-builder";
 import { webAclRules } from "./rules";
 
@@ -33,6 +33,14 @@ export function wafLogGroupPattern(naming: Naming): string {
   return `aws-waf-logs-${naming.prefix}-*`;
 }
 
+/** The web ACL's settings: the rule choices plus logging (the parsed `edge.waf` section satisfies it). */
+export interface WebAclSettings extends WafRuleChoices {
+  /** Days the WAF log group keeps records. */
+  readonly logRetentionDays: number;
+  /** Log only requests a rule blocked or counted. */
+  readonly logOnlyBlockedAndCounted: boolean;
+}
+
 export interface WebAclProps {
   readonly context: StackContext;
   /** `REGIONAL` for a load balancer, `CLOUDFRONT` for a distribution. */
@@ -45,7 +53,7 @@ export interface WebAclProps {
   /** What the ACL protects; names become `<prefix>-<name>` and `aws-waf-logs-<prefix>-<name>`. */
   readonly name: string;
   /** The parsed `edge.waf` section. */
-  readonly config: WafConfig;
+  readonly config: WebAclSettings;
   /**
    * Key in the ACL's region (us-east-1 for CLOUDFRONT) whose policy lets CloudWatch Logs use it for
    * `wafLogGroupPattern(naming)`.
@@ -54,7 +62,7 @@ export interface WebAclProps {
 }
 
 /**
- * An AWS WAF web ACL (default allow; rules from constructs/waf/rules.ts, metrics and sampled requests
+ * An AWS WAF web ACL (default allow; rules from constructs/waf/rules.ts (planned in facts/waf-rule-plan.ts), metrics and sampled requests
  * on everywhere), its IP sets, and its logs: a KMS-encrypted `aws-waf-logs-…` group in the ACL's region
  * with retention, the resource policy that lets log delivery write to it, and a logging configuration
  * that redacts the authorization and cookie headers.
@@ -120,7 +128,7 @@ export class WebAcl extends Construct {
   private ipSet(
     id: string,
     list: "allow" | "deny",
-    cidrs: string[],
+    cidrs: readonly string[],
     provider?: AwsProvider,
   ): Wafv2IpSet | undefined {
     if (cidrs.length === 0) return undefined;
@@ -130,7 +138,7 @@ export class WebAcl extends Construct {
       description: `Addresses the ${this.name} web ACL always ${list === "allow" ? "allows" : "blocks"}`,
       scope: this.scope,
       ipAddressVersion: "IPV4",
-      addresses: cidrs,
+      addresses: [...cidrs],
     });
   }
 

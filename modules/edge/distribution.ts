@@ -8,9 +8,9 @@ import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
 import type { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import type { StackContext } from "../../constructs/context";
+import { MANAGED_POLICIES } from "../../facts/cloudfront";
 import { DnsValidatedCertificate } from "../load-balancer/certificate";
 import { CloudFrontAccessLogs } from "./cloudfront-access-logs";
-import { MANAGED_POLICIES } from "./cloudfront-ids";
 
 /** How CloudFront reaches the load balancer. */
 export type EdgeOrigin =

@@ -5,11 +5,10 @@ import type { EdgeMode } from "../../config/schema/edge";
 import type { WafConfig } from "../../config/schema/waf";
 import type { StackContext } from "../../constructs/context";
 import { KmsKey } from "../../constructs/kms-key";
-import { logsKeyGrant } from "../../constructs/log-group";
-import { WebAcl, wafLogGroupPattern } from "../../constructs/waf/web-acl";
+import { WebAcl } from "../../constructs/waf/web-acl";
 import { WebAclAssociation } from "../../constructs/waf/web-acl-association";
+import { ORIGIN_FACING_PREFIX_LISTS } from "../../facts/cloudfront";
 import type { Exposure } from "../load-balancer/load-balancer";
-import { ORIGIN_FACING_PREFIX_LISTS } from "./cloudfront-ids";
 import { CloudFrontDistribution } from "./distribution";
 
 export interface EdgeSettings {
@@ -126,8 +125,9 @@ export class Edge extends Construct {
       provider: east.provider,
       purpose: "edge-logs",
       description: `CloudFront and WAF logs of ${ctx.naming.prefix} (us-east-1)`,
-      grants: [logsKeyGrant(east.context, [ctx.naming.logGroupPattern, wafLogGroupPattern(ctx.naming)])],
     });
+    // CloudFront's access logs and the web ACL's logs below this module use the us-east-1 key.
+    eastKey.servesLogGroupsOf(this);
     this.webAcl = new WebAcl(this, "waf", {
       context: ctx,
       scope: "CLOUDFRONT",

@@ -2,7 +2,7 @@ import type { Construct } from "constructs";
 import { AccessLogBucket } from "../../constructs/access-log-bucket";
 import type { StackContext } from "../../constructs/context";
 import { SecureBucket } from "../../constructs/secure-bucket";
-import { elbLogWriter } from "./elb-log-delivery";
+import { elbLogWriter } from "../../facts/elb";
 
 /** Prefixes of the two log streams in the log bucket. */
 export const ALB_LOG_PREFIXES = { access: "access", connection: "connection" } as const;

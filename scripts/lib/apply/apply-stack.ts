@@ -17,7 +17,7 @@ import { terraform } from "./terraform";
 
 /** One stack applied against its own moto: one or more phases (a mode switch is two), then plan, destroy. */
 export interface Scenario {
-  /** e.g. `dev` or `minimal→public-alb`. */
+  /** e.g. `dev` or `minimal→publicalb`. */
   readonly name: string;
   /** The account id moto answers with; the stack's allowed_account_ids. */
   readonly account: string;

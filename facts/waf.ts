@@ -1,8 +1,9 @@
 /**
  * Web ACL capacity units (WCU): what each rule costs AWS WAF to run. Up to 1,500 WCU a web ACL is billed at
  * the base request price; above it AWS adds a fee per million requests for every further 500 WCU
- * (https://docs.aws.amazon.com/waf/latest/developerguide/aws-waf-capacity-units.html). Pure data and
- * arithmetic, so that the config schema can check the budget without loading a provider binding.
+ * (https://docs.aws.amazon.com/waf/latest/developerguide/aws-waf-capacity-units.html), and the other AWS WAF
+ * facts and limits this project relies on. Pure data and arithmetic in a neutral place: the config schema
+ * checks against it and the WAF constructs build from it, neither importing the other.
  */
 
 /** The WCU a web ACL may use before AWS bills requests above the base price. */
@@ -100,6 +101,35 @@ export const STATEMENT_WCU = {
   /** 1 (https://docs.aws.amazon.com/waf/latest/developerguide/waf-rule-statements-match.html). */
   geoMatch: 1,
 } as const;
+
+/** AWS WAF's range for a rate-based rule's limit (API reference, RateBasedStatement.Limit). */
+export const RATE_LIMIT = { min: 10, max: 2_000_000_000 } as const;
+/** Evaluation windows a rate-based rule accepts, in seconds. */
+export const RATE_WINDOWS_SECONDS = [60, 120, 300, 600] as const;
+export type RateWindowSeconds = (typeof RATE_WINDOWS_SECONDS)[number];
+
+/** What a plain rule, or an override of one rule inside a group, does with a matching request. */
+export const RULE_ACTIONS = ["allow", "block", "count", "captcha", "challenge"] as const;
+export type RuleActionName = (typeof RULE_ACTIONS)[number];
+/** `none` lets a group's own rule actions apply; `count` turns the whole group into counting only. */
+export type OverrideActionName = "none" | "count";
+/** Bot Control's inspection levels (TARGETED costs more per request, not more WCU). */
+export type BotControlInspectionLevel = "COMMON" | "TARGETED";
+
+/** Rule names and metric names: 1-128 letters, digits, `_` or `-`. */
+export const RULE_NAME_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
+/** AWS allows at most 100 rule action overrides per managed rule group statement. */
+export const MAX_RULE_ACTION_OVERRIDES = 100;
+
+/**
+ * The Core Rule Set's `SizeRestrictions_BODY` blocks every request whose body is over 8 KB (AWS WAF Developer
+ * Guide, "Core rule set (CRS) managed rule group").
+ */
+export const CORE_RULE_SET_BODY_RULE = {
+  group: "AWSManagedRulesCommonRuleSet",
+  rule: "SizeRestrictions_BODY",
+  limitBytes: 8 * 1024,
+} as const satisfies { group: AwsManagedRuleGroupName; rule: string; limitBytes: number };
 
 /** Anything that uses capacity: a rule, or a statement before it becomes one. */
 export interface UsesCapacity {
