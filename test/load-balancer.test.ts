@@ -122,11 +122,23 @@ describe.each(["dev", "prod"])("the %s load balancer", (env) => {
     expect(tg).toMatchObject({ target_type: "ip", protocol: "HTTP", port: WEB.port });
     expect(tg.health_check).toMatchObject({ path: WEB.healthPath, matcher: "200", port: "traffic-port" });
     expect(tg.name.length).toBeLessThanOrEqual(32);
-    expect(Number(tg.deregistration_delay)).toBeLessThan(config.service.stopTimeoutSeconds);
+    expect(Number(tg.deregistration_delay)).toBeLessThan(config.services[0].stopTimeoutSeconds);
+    // The listener answers 404 to what no service takes; the service's rule forwards to its group.
     const https = resourceNamed(json, "aws_lb_listener", "_https_");
     expect(https.default_action[0]).toMatchObject({
-      type: "forward",
-      target_group_arn: ref("aws_lb_target_group", tgName, "arn"),
+      type: "fixed-response",
+      fixed_response: { status_code: "404", content_type: "text/plain" },
+    });
+    const rule = resourceNamed(json, "aws_lb_listener_rule", "routing-site_rule_");
+    expect(rule).toMatchObject({
+      listener_arn: ref(
+        "aws_lb_listener",
+        resourcesOf(json, "aws_lb_listener").find(([n]) => n.includes("_https_"))![0],
+        "arn",
+      ),
+      priority: 50000,
+      condition: [{ path_pattern: { values: ["/*"] } }],
+      action: [{ type: "forward", target_group_arn: ref("aws_lb_target_group", tgName, "arn") }],
     });
   });
 
@@ -310,7 +322,8 @@ describe("an HTTP-only environment (explicitly allowed, no domain)", () => {
     const listeners = resourcesOf(json, "aws_lb_listener").map(([, l]) => l);
     expect(listeners).toHaveLength(1);
     expect(listeners[0]).toMatchObject({ port: 80, protocol: "HTTP" });
-    expect(listeners[0].default_action[0].type).toBe("forward");
+    expect(listeners[0].default_action[0].type).toBe("fixed-response");
+    expect(resourcesOf(json, "aws_lb_listener_rule").map(([, r]) => r.action[0].type)).toEqual(["forward"]);
     expect(resourcesOf(json, "aws_acm_certificate")).toEqual([]);
     const albGroup = resourcesOf(json, "aws_security_group").find(([n]) => n.includes("load-balancer"))![0];
     const ingress = resourcesOf(json, "aws_vpc_security_group_ingress_rule")

@@ -38,7 +38,10 @@ describe.each(["dev", "prod"])("monitoring of %s", (env) => {
     topicArn = nameRef("aws_sns_topic", "monitoring_topic_", "arn");
     topicLiteral = `arn:aws:sns:eu-west-1:${config.account}:fws-${env}-alarms`;
   });
-  const alarm = (id: string) => alarms[`fws-${env}-site-${id}`];
+  // The load balancer's own alarms exist once, named after the environment; the rest after the service.
+  const ALB_WIDE = ["elb-5xx", "rejected-connections"];
+  const alarmName = (id: string) => (ALB_WIDE.includes(id) ? `fws-${env}-${id}` : `fws-${env}-site-${id}`);
+  const alarm = (id: string) => alarms[alarmName(id)];
 
   it("notifies an SNS topic encrypted with its own key, which CloudWatch, EventBridge and CodeStar may use", () => {
     const topic = resourceNamed(json, "aws_sns_topic", "monitoring_topic_");
@@ -201,7 +204,8 @@ describe.each(["dev", "prod"])("monitoring of %s", (env) => {
       const ids = ["target-5xx-rate", "elb-5xx", "p99-latency", "unhealthy-hosts"];
       const green =
         env === "prod" ? ["green-target-5xx-rate", "green-p99-latency", "green-unhealthy-hosts"] : [];
-      const names = [...ids, ...green].map((id) => `fws-${env}-site-${id}`);
+      // The service's own rollback alarms, then the load balancer's.
+      const names = [...ids.filter((id) => id !== "elb-5xx"), ...green, "elb-5xx"].map(alarmName);
       // The alarms' own attributes, never names rebuilt elsewhere: deployments are created after the alarms.
       const refs = names.map((n) =>
         ref(
@@ -210,7 +214,7 @@ describe.each(["dev", "prod"])("monitoring of %s", (env) => {
           "alarm_name",
         ),
       );
-      expect(json.output?.rollback_alarm_names.value).toEqual(refs);
+      expect(json.output?.rollback_alarm_names.value).toEqual({ site: refs });
       if (env === "dev") {
         expect(service.alarms).toEqual({ alarm_names: refs, enable: true, rollback: true });
         return;

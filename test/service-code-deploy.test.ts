@@ -79,7 +79,7 @@ const plan = (running: Record<string, unknown>, name: string) =>
 
 describe("a blue/green service after a day-2 change of config", () => {
   it("plans no in-place change of what ECS refuses under CODE_DEPLOY: the next deployment carries it", () => {
-    expect(config.deployment.mode).toBe("blueGreen");
+    expect(config.services[0].deployment.mode).toBe("blueGreen");
     // Subnets, security group, platform version and capacity as they were before the change.
     const result = plan(
       {
@@ -104,7 +104,7 @@ describe("a blue/green service after a day-2 change of config", () => {
   });
 
   it("fails the plan on a change of ECS Exec, saying how to roll it out", () => {
-    expect(config.service.execEnabled).toBe(false);
+    expect(config.services[0].execEnabled).toBe(false);
     const result = plan({ enable_execute_command: true }, "exec");
     const problems = result.problems.join("\n");
     expect(problems).toContain(

@@ -87,6 +87,8 @@ export interface EdgeProps {
     readonly aliasName?: string;
     readonly validationRecordFqdns?: string[];
   };
+  /** Every service's host names besides the domain's: aliases and records of the distribution. @default [] */
+  readonly hosts?: string[];
   /** The origin secret (cloudfront-public-alb). */
   readonly originSecret?: string;
 }
@@ -140,6 +142,7 @@ export class Edge extends Construct {
       context: ctx,
       usEast1: east,
       domain: lb.domain,
+      hosts: props.hosts,
       validationRecordFqdns: lb.validationRecordFqdns,
       originDomainName: lb.aliasName,
       origin:

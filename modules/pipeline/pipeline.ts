@@ -5,12 +5,12 @@ import { EcrPullThroughCacheRule } from "@cdktf/provider-aws/lib/ecr-pull-throug
 import { Construct } from "constructs";
 import { AccessLogBucket } from "../../constructs/access-log-bucket";
 import { arn, type StackContext } from "../../constructs/context";
+import { ImageRepositories, type ImageRepository } from "../../constructs/image-repositories";
 import { KmsKey } from "../../constructs/kms-key";
 import { fitName } from "../../constructs/naming";
 import type { PolicyStatement } from "../../constructs/policy";
 import { SecureBucket } from "../../constructs/secure-bucket";
 import { ServiceRole } from "../../constructs/service-role";
-import { ImageRepositories, type ImageRepository } from "../service/repositories";
 import type { BlueGreenDeployment, RollbackAlarm, TrafficShift } from "./blue-green";
 import { BUILD_ENV, BUILDSPEC_PATH } from "./build-contract";
 import { BuildProject } from "./build-project";
@@ -69,6 +69,8 @@ export interface DeliveryPipelineProps {
 /** Amazon's mirror of Docker Hub's official images, which does not rate-limit builds. */
 const ECR_PUBLIC_LIBRARY = "public.ecr.aws/docker/library";
 const PULL_THROUGH_PREFIX = "docker-hub";
+/** ECR's limit on a pull-through cache rule's repository prefix. */
+const PULL_THROUGH_PREFIX_LIMIT = 30;
 
 /**
  * From a push to production: CodePipeline (V2, push trigger with path filters) takes the source through a
@@ -136,14 +138,19 @@ export class DeliveryPipeline extends Construct {
     const registry = `${ctx.account}.dkr.ecr.${ctx.region}.${ctx.dnsSuffix}`;
 
     const pullThrough = s.baseImageSource === "pull-through-cache";
+    // One rule per service's pipeline: a prefix is unique in the registry, so it carries the service's name.
+    const cachePrefix = fitName(
+      `${ctx.naming.prefix}-${props.name}-${PULL_THROUGH_PREFIX}`,
+      PULL_THROUGH_PREFIX_LIMIT,
+    );
     if (pullThrough) {
       new EcrPullThroughCacheRule(this, "docker-hub-cache", {
-        ecrRepositoryPrefix: `${ctx.naming.prefix}-${PULL_THROUGH_PREFIX}`,
+        ecrRepositoryPrefix: cachePrefix,
         upstreamRegistryUrl: "registry-1.docker.io",
         credentialArn: s.dockerHubCredentialsArn,
       });
     }
-    const cacheRepos = arn(ctx, "ecr", `repository/${ctx.naming.prefix}-${PULL_THROUGH_PREFIX}/*`);
+    const cacheRepos = arn(ctx, "ecr", `repository/${cachePrefix}/*`);
 
     const buildStatements: PolicyStatement[] = [
       // GetAuthorizationToken has no resource type: IAM accepts only "*".
@@ -196,7 +203,7 @@ export class DeliveryPipeline extends Construct {
         [BUILD_ENV.appBaseRepository]: repoEnv("app-base"),
         [BUILD_ENV.singleRepository]: repoEnv("node"),
         [BUILD_ENV.baseImageRegistry]: pullThrough
-          ? `${registry}/${ctx.naming.prefix}-${PULL_THROUGH_PREFIX}/library`
+          ? `${registry}/${cachePrefix}/library`
           : ECR_PUBLIC_LIBRARY,
         [BUILD_ENV.templateTaskDefinitionArn]: svc.templateTaskDefinitionArn,
         [BUILD_ENV.deploymentMode]: props.mode,
