@@ -292,6 +292,7 @@ export class EnvironmentStack extends TerraformStack {
       loadBalancer: {
         productionListenerArn: lb.productionListener.arn,
         testListenerArn: blueGreen ? lb.testListener?.arn : undefined,
+        ruleArns: [routing.productionRule, ...(routing.testRule ? [routing.testRule] : [])].map((r) => r.arn),
         targetGroups: routing.targetGroups.map((tg) => ({ name: tg.name, arn: tg.arn })),
       },
       rollbackAlarms: this.monitoring.rollbackAlarms[config.name],

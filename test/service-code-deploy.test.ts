@@ -16,8 +16,10 @@ const root = mkdtempSync(join(tmpdir(), "fws-code-deploy-"));
 const config = loadConfig("config/prod.yaml");
 synthToDir([config], join(root, "out"));
 const stackJson = require(join(root, "out", "stacks", "prod", "cdk.tf.json"));
-const [[serviceName, service]] = resourcesOf(stackJson, "aws_ecs_service");
-const [[clusterName, clusterBody]] = resourcesOf(stackJson, "aws_ecs_cluster");
+// The blue/green site (prod's api rolls).
+const site = ([n]: [string, unknown]) => n.startsWith("service-site_");
+const [[serviceName, service]] = resourcesOf(stackJson, "aws_ecs_service").filter(site);
+const [[clusterName, clusterBody]] = resourcesOf(stackJson, "aws_ecs_cluster").filter(site);
 const cluster = `arn:aws:ecs:eu-west-1:222222222222:cluster/${clusterBody.name}`;
 
 /** A state holding the running service: config's values except `running`. */

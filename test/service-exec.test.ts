@@ -19,8 +19,11 @@ network:
 
 const EXEC_AGENT_PATHS = Object.values(AGENT);
 
+/** The site's task (dev's api runs without exec). */
 const containersOf = (json: ReturnType<typeof synthConfig>) => {
-  const [[, task]] = resourcesOf(json, "aws_ecs_task_definition");
+  const [[, task]] = resourcesOf(json, "aws_ecs_task_definition").filter(([n]) =>
+    n.startsWith("service-site_"),
+  );
   return { task, containers: JSON.parse(task.container_definitions) as Record<string, any>[] };
 };
 

@@ -19,16 +19,18 @@ import {
   resourcesOf,
   type StackJson,
   synthConfig,
+  withoutServices,
 } from "./support/synth";
 
-describe.each(["dev", "prod"])("the %s service", (env) => {
+describe.each(["dev", "prod"])("the %s site service", (env) => {
   const config = loadConfig(`config/${env}.yaml`);
   const svc = config.services[0];
   let json: StackJson;
   let containers: Record<string, any>[];
   let task: Record<string, any>;
   beforeAll(() => {
-    json = synthConfig(config);
+    // The site; the api beside it has tests of its own (service-instances, service-single-health).
+    json = withoutServices(synthConfig(config), ["api"]);
     [[, task]] = resourcesOf(json, "aws_ecs_task_definition");
     containers = JSON.parse(task.container_definitions);
   });

@@ -52,6 +52,8 @@ export interface DeliveryPipelineProps {
   readonly loadBalancer: {
     readonly productionListenerArn: string;
     readonly testListenerArn?: string;
+    /** The service's listener rules (production, and test for blue/green), which a blue/green shift rewrites. */
+    readonly ruleArns: readonly string[];
     readonly targetGroups: readonly { readonly name: string; readonly arn: string }[];
   };
   /** Monitoring's rollback alarms, by their attributes. */
