@@ -1,4 +1,4 @@
-import { TerraformOutput, TerraformStack } from "cdktf";
+import { TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import type { EnvironmentConfig, ServiceConfig } from "../config/load";
 import { CLOUDFRONT_MODES } from "../config/schema/edge";
@@ -16,6 +16,7 @@ import { DeliveryPipeline } from "../modules/pipeline/pipeline";
 import { ServiceRouting } from "../modules/service/routing";
 import { WebService } from "../modules/service/service";
 import { frontHealthPath, secretKeyArns, serviceContainers } from "./containers";
+import { addEnvironmentOutputs } from "./outputs";
 import { configureBackend, environmentProviders } from "./providers";
 
 export interface EnvironmentStackOptions {
@@ -173,7 +174,7 @@ export class EnvironmentStack extends TerraformStack {
       dataEventBucketArns: [this.loadBalancer.logBucketArn],
     });
 
-    this.addOutputs();
+    addEnvironmentOutputs(this);
   }
 
   /**
@@ -300,95 +301,6 @@ export class EnvironmentStack extends TerraformStack {
       topicKeyArn: this.monitoring.topicKeyArn,
       logsKmsKeyArn: this.logsKey.arn,
     });
-  }
-
-  private addOutputs(): void {
-    const output = (name: string, value: unknown, description: string) =>
-      new TerraformOutput(this, name, { value, description });
-    const distribution = this.edge.distribution;
-    output(
-      "url",
-      distribution ? `https://${distribution.aliasName}` : this.loadBalancer.url,
-      "URL of the service",
-    );
-    if (distribution) {
-      output("cloudfront_domain_name", distribution.domainName, "The distribution's own DNS name");
-      output("origin_url", this.loadBalancer.url, "Where CloudFront reaches the load balancer");
-    }
-    if (this.edge.webAcl) output("web_acl_arn", this.edge.webAcl.arn, "WAF web ACL in front of the service");
-    output("alb_dns_name", this.loadBalancer.dnsName, "DNS name of the load balancer");
-    // Every service's values are a map keyed by the service's name.
-    const byService = <T>(value: (name: string) => T) =>
-      Object.fromEntries(Object.keys(this.services).map((name) => [name, value(name)]));
-    output(
-      "cluster_name",
-      byService((n) => this.services[n].clusterName),
-      "ECS cluster, by service",
-    );
-    output(
-      "service_name",
-      byService((n) => this.services[n].serviceName),
-      "ECS service, by service",
-    );
-    output(
-      "log_group_names",
-      byService((n) => this.services[n].logGroupNames),
-      "Container log groups, by service and container",
-    );
-    output(
-      "repository_urls",
-      byService((n) => this.services[n].repositoryUrls),
-      "ECR repositories the stack created, by service and container",
-    );
-    output(
-      "alarm_topic_arn",
-      this.monitoring.topicArn,
-      "SNS topic every alarm and deployment event notifies",
-    );
-    output(
-      "rollback_alarm_names",
-      this.monitoring.rollbackAlarmNames,
-      "Alarms that roll a deployment back, by service",
-    );
-    output("dashboard_name", this.monitoring.dashboardName, "CloudWatch dashboard");
-    if (this.audit.trailArn)
-      output("trail_arn", this.audit.trailArn, "CloudTrail trail recording the account");
-    if (this.audit.configBucketName)
-      output("config_bucket_name", this.audit.configBucketName, "Bucket AWS Config delivers to");
-    const pipelines = Object.entries(this.pipelines);
-    if (pipelines.length > 0) {
-      const byPipeline = <T>(value: (p: DeliveryPipeline) => T) =>
-        Object.fromEntries(pipelines.map(([name, p]) => [name, value(p)]));
-      output(
-        "pipeline_name",
-        byPipeline((p) => p.pipelineName),
-        "CodePipeline that builds and deploys each service",
-      );
-      output(
-        "connection_arn",
-        byPipeline((p) => p.connectionArn),
-        "CodeConnections connection to each service's repository",
-      );
-      const created = pipelines.filter(([, p]) => p.connectionStatus);
-      if (created.length > 0) {
-        output(
-          "connection_status",
-          Object.fromEntries(created.map(([name, p]) => [name, p.connectionStatus])),
-          "PENDING until approved once in the console, by service",
-        );
-      }
-    }
-    output("vpc_id", this.network.vpcId, "VPC id");
-    output(
-      "public_subnet_ids",
-      this.network.publicSubnetIds,
-      "Public subnet ids, in the order of network.availabilityZones",
-    );
-    output(
-      "private_subnet_ids",
-      this.network.privateSubnetIds,
-      "Private subnet ids, in the order of network.availabilityZones",
-    );
   }
 }
 

@@ -1,8 +1,5 @@
 import { CloudwatchDashboard } from "@cdktf/provider-aws/lib/cloudwatch-dashboard";
-import {
-  CloudwatchMetricAlarm,
-  type CloudwatchMetricAlarmMetricQuery,
-} from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
+import type { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { CloudwatchQueryDefinition } from "@cdktf/provider-aws/lib/cloudwatch-query-definition";
 import type { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
@@ -12,7 +9,6 @@ import {
   type AlarmSpec,
   isLoadBalancerWide,
   MAX_ROLLBACK_ALARMS,
-  type MetricSpec,
   metricsOf,
   type ServiceAlarmInput,
   serviceAlarmSpecs,
@@ -23,6 +19,7 @@ import { dashboardBody } from "./dashboard";
 import { DeploymentEvents } from "./deployment-events";
 import { latencyScaleOutSpec, natPortAllocationSpec, wafBlockedSpikeSpec } from "./environment-alarms";
 import { LOG_QUERIES } from "./log-queries";
+import { metricAlarm } from "./metric-alarm";
 
 export interface MonitoredService {
   /** The service's name in config. */
@@ -281,61 +278,4 @@ function followTraffic(build: (targetGroup: string) => AlarmSpec[], targetGroups
       })),
   );
   return [...specs, ...copies];
-}
-
-function metricAlarm(
-  scope: Construct,
-  spec: AlarmSpec,
-  name: string,
-  alarmActions: string[],
-  okActions: string[],
-  provider?: TerraformProvider,
-) {
-  return new CloudwatchMetricAlarm(scope, `alarm-${name}`, {
-    provider,
-    alarmName: name,
-    alarmDescription: spec.description,
-    comparisonOperator: spec.comparison,
-    threshold: spec.threshold,
-    evaluationPeriods: spec.evaluationPeriods,
-    datapointsToAlarm: spec.datapointsToAlarm,
-    treatMissingData: spec.treatMissingData,
-    ...(spec.metric ? singleMetric(spec.metric) : { metricQuery: mathQueries(spec) }),
-    alarmActions,
-    okActions,
-  });
-}
-
-function singleMetric(m: MetricSpec) {
-  const percentile = /^p\d/.test(m.stat);
-  return {
-    namespace: m.namespace,
-    metricName: m.metricName,
-    dimensions: m.dimensions,
-    period: m.periodSeconds,
-    // A percentile over a handful of requests says little: one slow request in a quiet minute must not page.
-    // Only for alarms that just page: those that act (rollback, scaling) use a sample guard (percentile-guard.ts).
-    ...(percentile
-      ? { extendedStatistic: m.stat, evaluateLowSampleCountPercentiles: "ignore" }
-      : { statistic: m.stat }),
-  };
-}
-
-function mathQueries(spec: AlarmSpec): CloudwatchMetricAlarmMetricQuery[] {
-  const math = spec.math;
-  if (!math) throw new Error(`alarm ${spec.id} has neither a metric nor metric math`);
-  return [
-    { id: "result", expression: math.expression, label: math.label, returnData: true },
-    ...Object.entries(math.metrics).map(([id, m]) => ({
-      id,
-      returnData: false,
-      metric: {
-        namespace: m.namespace,
-        metricName: m.metricName,
-        dimensions: m.dimensions,
-        stat: m.stat,
-        period: m.periodSeconds,
-      },
-    })),
-  ];
 }
