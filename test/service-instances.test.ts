@@ -1,4 +1,5 @@
-import { loadConfig, resourcesOf, type StackJson, synthConfig } from "./support/synth";
+import { readFileSync } from "node:fs";
+import { configFromText, loadConfig, resourcesOf, type StackJson, synthConfig } from "./support/synth";
 
 /** Physical-name attributes per resource type: two services of one environment must not share any. */
 const NAMED: Record<string, string> = {
@@ -140,5 +141,28 @@ describe("prod's rules: a host each, blue/green beside rolling", () => {
     expect(cert.subject_alternative_names.sort()).toEqual(["api.example.com", "origin.www.example.com"]);
     const [[, distribution]] = resourcesOf(json, "aws_cloudfront_distribution");
     expect(distribution.aliases).toEqual(["www.example.com", "api.example.com"]);
+  });
+});
+
+describe("two pipelines pulling base images through ECR's cache of Docker Hub", () => {
+  it("give each service a pull-through rule of its own, which only its build may use", () => {
+    const text = readFileSync("config/dev.yaml", "utf8").replaceAll(
+      "      branch: develop\n",
+      "      branch: develop\n      baseImageSource: pull-through-cache\n      dockerHubCredentialsArn: arn:aws:secretsmanager:eu-west-1:111111111111:secret:ecr-pullthroughcache/docker-hub-AbCdEf\n",
+    );
+    const json = synthConfig(configFromText(text, "config/dev.yaml", "dev"));
+    const prefixes = resourcesOf(json, "aws_ecr_pull_through_cache_rule").map(
+      ([, r]) => r.ecr_repository_prefix,
+    );
+    expect(prefixes.sort()).toEqual(["fws-dev-api-docker-hub", "fws-dev-site-docker-hub"]);
+    for (const prefix of prefixes) expect(prefix.length).toBeLessThanOrEqual(30);
+    const cacheResources = resourcesOf(json, "aws_iam_role_policy")
+      .flatMap(([n, p]) => JSON.parse(p.policy).Statement.map((s: any) => [n.split("_")[0], s]))
+      .filter(([, s]) => s.Sid === "PullThroughDockerHubCache")
+      .map(([scope, s]) => [scope, s.Resource]);
+    expect(cacheResources.sort()).toEqual([
+      ["pipeline", "arn:aws:ecr:eu-west-1:111111111111:repository/fws-dev-site-docker-hub/*"],
+      ["pipeline-api", "arn:aws:ecr:eu-west-1:111111111111:repository/fws-dev-api-docker-hub/*"],
+    ]);
   });
 });
