@@ -150,6 +150,13 @@ describe("a bad services map", () => {
     );
   });
 
+  it("names service.name when the one-service form's name cannot name a service", () => {
+    const text = TWO.replace(/services:[\s\S]*$/, 'service:\n  name: Web_1\n  images: { tag: "1" }\n');
+    expect(errorsOf(text)).toContain(
+      'config/test.yaml: service.name: expected 2-16 lowercase letters, digits or hyphens, got key "Web_1"',
+    );
+  });
+
   it("names the one-service form's own fields in its messages", () => {
     const text = TWO.replace(
       /services:[\s\S]*$/,

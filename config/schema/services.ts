@@ -56,26 +56,28 @@ export const ONE_SERVICE_KEYS = ["service", "deployment", "pipeline"] as const;
  * the name used when it had them (so that messages can name the fields the file wrote).
  */
 export function oneServiceAsMap(data: unknown): { data: unknown; oneService?: string } {
-  if (typeof data !== "object" || data === null || Array.isArray(data)) return { data };
-  const raw = data as Record<string, unknown>;
-  const present = ONE_SERVICE_KEYS.filter((k) => k in raw);
-  if (present.length === 0 || "services" in raw) return { data };
-  const { service, deployment, pipeline, ...rest } = raw;
-  const section = typeof service === "object" && service !== null ? { ...service } : (service ?? {});
-  const name =
-    typeof section === "object" && "name" in section && typeof section.name === "string"
-      ? section.name
-      : DEFAULT_SERVICE_NAME;
-  if (typeof section === "object") delete (section as Record<string, unknown>).name;
-  const entry =
-    typeof section === "object"
-      ? {
-          ...section,
-          ...(deployment === undefined ? {} : { deployment }),
-          ...(pipeline === undefined ? {} : { pipeline }),
-        }
-      : section;
-  return { data: { ...rest, services: { [name]: entry } }, oneService: name };
+  if (!isMapping(data)) return { data };
+  const present = ONE_SERVICE_KEYS.filter((k) => k in data);
+  if (present.length === 0 || "services" in data) return { data };
+  const { service, deployment, pipeline, ...rest } = data;
+  // A section that is not a mapping is passed on as it is, for the schema to say so.
+  if (service !== undefined && !isMapping(service))
+    return {
+      data: { ...rest, services: { [DEFAULT_SERVICE_NAME]: service } },
+      oneService: DEFAULT_SERVICE_NAME,
+    };
+  const { name, ...section } = service ?? {};
+  const key = typeof name === "string" ? name : DEFAULT_SERVICE_NAME;
+  const entry = {
+    ...section,
+    ...(deployment === undefined ? {} : { deployment }),
+    ...(pipeline === undefined ? {} : { pipeline }),
+  };
+  return { data: { ...rest, services: { [key]: entry } }, oneService: key };
+}
+
+function isMapping(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /**
@@ -90,5 +92,5 @@ export function asOneServicePath(text: string, name: string): string {
     .replaceAll(`${at}deployment:`, "deployment:")
     .replaceAll(`${at}pipeline:`, "pipeline:")
     .replaceAll(at, "service.")
-    .replaceAll(`services.${name}:`, "service:");
+    .replaceAll(`services.${name}:`, "service.name:");
 }
