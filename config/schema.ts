@@ -3,6 +3,7 @@ import { checkAlbIdleTimeout, NGINX_TIMEOUTS, STOP_TIMEOUT_SECONDS } from "../do
 import { ORIGIN_FACING_PREFIX_LISTS } from "../modules/edge/cloudfront-ids";
 import { audit } from "./schema/audit";
 import { type AddIssue, adder, region } from "./schema/common";
+import { connectionChecks } from "./schema/connection-checks";
 import { cost } from "./schema/cost";
 import { CLOUDFRONT_MODES, edge } from "./schema/edge";
 import { loadBalancer } from "./schema/load-balancer";
@@ -107,6 +108,7 @@ function environmentChecks(env: z.output<typeof environmentFields>, ctx: z.Refin
     );
   }
   routingChecks(env, add);
+  connectionChecks(env.services, add);
   const approval = Object.values(env.services).some(
     (s) => s.pipeline.enabled && (s.pipeline.manualApproval ?? env.production),
   );

@@ -163,10 +163,15 @@ export class EnvironmentStack extends TerraformStack {
       },
       usEast1: providers.usEast1 && { provider: providers.usEast1, context: { ...ctx, region: "us-east-1" } },
     });
-    for (const svc of config.services) {
+    for (const svc of config.services)
       this.services[svc.name].useRollbackAlarms(this.monitoring.rollbackAlarmNames[svc.name]);
-      if (svc.pipeline.enabled) this.pipelines[svc.name] = this.addPipeline(svc);
-    }
+    // A pipeline that borrows another's connection comes after it (config checks the lender creates one).
+    const piped = config.services.filter((s) => s.pipeline.enabled);
+    const byLending = [
+      ...piped.filter((s) => !s.pipeline.connectionFrom),
+      ...piped.filter((s) => s.pipeline.connectionFrom),
+    ];
+    for (const svc of byLending) this.pipelines[svc.name] = this.addPipeline(svc);
     this.audit = new Audit(this, "audit", {
       context: ctx,
       settings: config.audit,
@@ -262,6 +267,19 @@ export class EnvironmentStack extends TerraformStack {
     return service;
   }
 
+  /** The connection `pipeline.connectionFrom`'s pipeline created, when the service borrows one. */
+  private lentConnection(config: ServiceConfig): string | undefined {
+    const from = config.pipeline.connectionFrom;
+    if (!from) return undefined;
+    const lender = this.pipelines[from];
+    if (!lender?.connectionStatus) {
+      throw new Error(
+        `services.${config.name}.pipeline.connectionFrom: ${from}'s pipeline creates no connection`,
+      );
+    }
+    return lender.connectionArn;
+  }
+
   /** A service's delivery pipeline (its pipeline.enabled). */
   private addPipeline(config: ServiceConfig): DeliveryPipeline {
     const svc = this.services[config.name];
@@ -276,7 +294,11 @@ export class EnvironmentStack extends TerraformStack {
     return new DeliveryPipeline(this, id, {
       context: this.context,
       name: config.name,
-      settings: { ...config.pipeline, repository },
+      settings: {
+        ...config.pipeline,
+        repository,
+        sharedConnectionArn: this.lentConnection(config),
+      },
       mode: config.deployment.mode,
       blueGreen: config.deployment.blueGreen,
       service: {

@@ -171,3 +171,50 @@ describe("a bad services map", () => {
     );
   });
 });
+
+describe("pipeline.connectionFrom", () => {
+  const withPipelines = (site: string, api: string) =>
+    TWO.replace(
+      '    images: { tag: "1.0.0" }\n  api:',
+      `    images: { tag: "1.0.0" }\n    pipeline: { ${site} }\n  api:`,
+    ).replace(
+      '    routing: { paths: ["/api/*"] }',
+      `    routing: { paths: ["/api/*"] }\n    pipeline: { ${api} }`,
+    );
+  it.each([
+    [
+      "a service that does not exist",
+      withPipelines(
+        "enabled: true, repository: o/site",
+        "enabled: true, repository: o/api, connectionFrom: web",
+      ),
+      'config/test.yaml: services.api.pipeline.connectionFrom: expected the name of another service (site), got "web"',
+    ],
+    [
+      "a service whose pipeline creates no connection",
+      withPipelines(
+        "enabled: true, repository: o/site, connectionArn: arn:aws:codeconnections:eu-west-1:123456789012:connection/abc",
+        "enabled: true, repository: o/api, connectionFrom: site",
+      ),
+      'config/test.yaml: services.api.pipeline.connectionFrom: expected a service whose pipeline is enabled and creates its connection (no connectionArn, no connectionFrom), got "site"',
+    ],
+    [
+      "both a connection ARN and a lender",
+      withPipelines(
+        "enabled: true, repository: o/site",
+        "enabled: true, repository: o/api, connectionFrom: site, connectionArn: arn:aws:codeconnections:eu-west-1:123456789012:connection/abc",
+      ),
+      "config/test.yaml: services.api.pipeline.connectionFrom: expected connectionArn or connectionFrom, not both, got both",
+    ],
+  ])("naming %s is refused with a clear message", (_what, text, message) => {
+    expect(errorsOf(text)).toContain(message);
+  });
+
+  it("naming a service that creates its connection is accepted", () => {
+    const text = withPipelines(
+      "enabled: true, repository: o/site",
+      "enabled: true, repository: o/api, connectionFrom: site",
+    );
+    expect(errorsOf(text)).toEqual([]);
+  });
+});

@@ -166,3 +166,27 @@ describe("two pipelines pulling base images through ECR's cache of Docker Hub", 
     ]);
   });
 });
+
+describe("a pipeline borrowing another service's connection (pipeline.connectionFrom)", () => {
+  it("creates one connection, which both pipelines' sources use and both roles may use, one approval for both", () => {
+    const text = readFileSync("config/dev.yaml", "utf8").replace(
+      "      repository: example-org/web-api\n",
+      "      repository: example-org/web-api\n      connectionFrom: site\n",
+    );
+    const json = synthConfig(configFromText(text, "config/dev.yaml", "dev"));
+    const connections = resourcesOf(json, "aws_codestarconnections_connection");
+    expect(connections.map(([n]) => n.split("_")[0])).toEqual(["pipeline"]);
+    const arn = `\${aws_codestarconnections_connection.${connections[0][0]}.arn}`;
+    for (const [, p] of resourcesOf(json, "aws_codepipeline"))
+      expect(p.stage[0].action[0].configuration.ConnectionArn).toBe(arn);
+    const sources = resourcesOf(json, "aws_iam_role_policy")
+      .flatMap(([, p]) => JSON.parse(p.policy).Statement)
+      .filter((s: any) => s.Sid === "Source");
+    expect(sources).toEqual([
+      expect.objectContaining({ Action: "codestar-connections:UseConnection", Resource: arn }),
+      expect.objectContaining({ Action: "codestar-connections:UseConnection", Resource: arn }),
+    ]);
+    expect(json.output?.connection_arn.value).toEqual({ site: arn, api: arn });
+    expect(Object.keys(json.output?.connection_status.value)).toEqual(["site"]);
+  });
+});

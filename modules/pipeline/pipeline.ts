@@ -20,6 +20,11 @@ export interface PipelineSettings {
   readonly repository: string;
   readonly branch: string;
   readonly connectionArn?: string;
+  /**
+   * The connection another service's pipeline of the environment created (its `connection_arn` attribute):
+   * used instead of creating one, so one approval serves both. @default none
+   */
+  readonly sharedConnectionArn?: string;
   readonly filePaths: string[];
   readonly executionMode: "QUEUED" | "SUPERSEDED";
   readonly manualApproval: boolean;
@@ -116,8 +121,9 @@ export class DeliveryPipeline extends Construct {
       sources: [{ bucket: artifacts, prefix: "artifacts/" }],
     });
 
-    if (s.connectionArn) {
-      this.connectionArn = s.connectionArn;
+    const given = s.connectionArn ?? s.sharedConnectionArn;
+    if (given) {
+      this.connectionArn = given;
     } else {
       const connection = new CodestarconnectionsConnection(this, "connection", {
         name: fitName(ctx.naming.name("generic", props.name), 32),
