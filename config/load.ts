@@ -3,18 +3,34 @@ import { basename, extname, join, relative } from "node:path";
 import { parseDocument } from "yaml";
 import type { z } from "zod";
 import { deriveSubnetCidrs, type TierCidrs } from "./cidr";
+import { rulePriorities } from "./routing";
 import { environmentSchema, type ParsedEnvironment } from "./schema";
+import { asOneServicePath, ONE_SERVICE_KEYS, oneServiceAsMap } from "./schema/services";
+
+type ParsedService = ParsedEnvironment["services"][string];
+
+/** One service of an environment: its section, its name, and its routing's derived priority. */
+export interface ServiceConfig extends ParsedService {
+  /** Its key in `services` (or `service.name` in the one-service form). */
+  readonly name: string;
+  readonly routing: ParsedService["routing"] & { readonly priority: number };
+  readonly pipeline: ParsedService["pipeline"] & { readonly manualApproval: boolean };
+}
 
 /** One environment's configuration: validated, defaulted, with derived values filled in. */
-export interface EnvironmentConfig extends ParsedEnvironment {
+export interface EnvironmentConfig extends Omit<ParsedEnvironment, "services"> {
   /** The environment's name: its file name without extension; also the stack's name. */
   readonly name: string;
   /** The file it came from, as given to the loader. */
   readonly file: string;
   readonly network: ParsedEnvironment["network"] & { readonly subnets: TierCidrs };
   readonly loadBalancer: ParsedEnvironment["loadBalancer"] & { readonly deletionProtection: boolean };
-  readonly pipeline: ParsedEnvironment["pipeline"] & { readonly manualApproval: boolean };
+  /** The services behind the load balancer, in the order of the file. */
+  readonly services: readonly ServiceConfig[];
 }
+
+/** Target group names (32 characters) must still show the service's name before any hash that fits them. */
+const READABLE_TARGET_GROUP_HEAD = 24;
 
 export interface LoadResult {
   readonly environments: EnvironmentConfig[];
@@ -84,11 +100,20 @@ export function parseEnvironment(
     }
     return { errors };
   }
-  const data = doc.toJS() ?? {};
+  const raw = doc.toJS() ?? {};
+  const both = ONE_SERVICE_KEYS.filter((k) => typeof raw === "object" && k in raw && "services" in raw);
+  for (const key of both) {
+    errors.push(
+      `${shown}: ${key}: expected either services: { <name>: {...} } or the one-service form (service:, deployment:, pipeline:), got both`,
+    );
+  }
+  const { data, oneService } = oneServiceAsMap(raw);
   const parsed = environmentSchema.safeParse(data, { reportInput: true });
   if (!parsed.success) {
-    errors.push(...parsed.error.issues.flatMap((issue) => formatIssue(shown, issue)));
+    const lines = parsed.error.issues.flatMap((issue) => formatIssue(shown, issue));
+    errors.push(...(oneService ? lines.map((l) => asOneServicePath(l, oneService)) : lines));
   }
+  if (parsed.success) errors.push(...serviceNameChecks(parsed.data, name, shown));
   if (errors.length > 0 || !parsed.success) return { errors };
   return { environment: resolve(parsed.data, name, shown) };
 }
@@ -105,8 +130,31 @@ function resolve(env: ParsedEnvironment, name: string, file: string): Environmen
     ...env.loadBalancer,
     deletionProtection: env.loadBalancer.deletionProtection ?? env.production,
   };
-  const pipeline = { ...env.pipeline, manualApproval: env.pipeline.manualApproval ?? env.production };
-  return { ...env, name, file, network: { ...env.network, subnets }, loadBalancer, pipeline };
+  const entries = Object.entries(env.services).map(([key, s]) => ({ name: key, ...s }));
+  const priorities = rulePriorities(entries);
+  const services = entries.map((s) => ({
+    ...s,
+    routing: { ...s.routing, priority: priorities.get(s.name) ?? 0 },
+    pipeline: { ...s.pipeline, manualApproval: s.pipeline.manualApproval ?? env.production },
+  }));
+  return { ...env, name, file, network: { ...env.network, subnets }, loadBalancer, services };
+}
+
+/**
+ * With several services, each one's target group names (`<project>-<environment>-<service>-green-<port>`, 32
+ * characters at most) must show its name before the hash that fits a long name, so a person and an alarm
+ * tell the groups apart.
+ */
+function serviceNameChecks(env: ParsedEnvironment, name: string, shown: string): string[] {
+  const names = Object.keys(env.services);
+  if (names.length < 2) return [];
+  return names
+    .map((service) => ({ service, head: `${env.project}-${name}-${service}` }))
+    .filter(({ head }) => head.length > READABLE_TARGET_GROUP_HEAD)
+    .map(
+      ({ service, head }) =>
+        `${shown}: services.${service}: expected a name that keeps "<project>-<environment>-<service>" within ${READABLE_TARGET_GROUP_HEAD} characters (target group names are 32, a blue/green pair adds "-green-<port>"), got "${head}" (${head.length})`,
+    );
 }
 
 function displayPath(file: string): string {

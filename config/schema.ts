@@ -3,13 +3,14 @@ import { checkAlbIdleTimeout, NGINX_TIMEOUTS, STOP_TIMEOUT_SECONDS } from "../do
 import { ORIGIN_FACING_PREFIX_LISTS } from "../facts/cloudfront";
 import { audit } from "./schema/audit";
 import { type AddIssue, adder, region } from "./schema/common";
+import { connectionChecks } from "./schema/connection-checks";
 import { cost } from "./schema/cost";
-import { deployment, pipeline } from "./schema/delivery";
 import { CLOUDFRONT_MODES, edge } from "./schema/edge";
 import { loadBalancer } from "./schema/load-balancer";
 import { monitoring } from "./schema/monitoring";
 import { network } from "./schema/network";
-import { service } from "./schema/service";
+import { routingChecks } from "./schema/routing-checks";
+import { services } from "./schema/services";
 import { state } from "./schema/state";
 
 /**
@@ -45,12 +46,11 @@ const environmentFields = z.strictObject({
   state: state.prefault({}),
   network,
   loadBalancer: loadBalancer.prefault({}),
-  service: service.prefault({}),
+  /** The services behind the load balancer: name → section (README: "Services"). @default { site: {} } */
+  services,
   monitoring: monitoring.prefault({}),
   edge: edge.prefault({}),
   audit: audit.prefault({}),
-  deployment: deployment.prefault({}),
-  pipeline: pipeline.prefault({}),
   cost: cost.prefault({}),
 });
 
@@ -67,10 +67,8 @@ const ENVIRONMENT_CHECK_INPUTS = new Set([
   "production",
   "network",
   "loadBalancer",
-  "service",
+  "services",
   "edge",
-  "deployment",
-  "pipeline",
   "monitoring",
 ]);
 
@@ -92,27 +90,7 @@ function environmentChecks(env: z.output<typeof environmentFields>, ctx: z.Refin
       'expected "perAz" or "none" in a production environment (a single NAT gateway fails with its AZ), got "single"',
     );
   }
-  const svc = env.service;
-  if (env.loadBalancer.deregistrationDelaySeconds >= svc.stopTimeoutSeconds) {
-    add(
-      ["loadBalancer", "deregistrationDelaySeconds"],
-      `expected less than service.stopTimeoutSeconds (${svc.stopTimeoutSeconds}), so connections drain before containers stop; got ${env.loadBalancer.deregistrationDelaySeconds}`,
-    );
-  }
-  if (svc.containers === "nginx-uwsgi") {
-    const idle = checkAlbIdleTimeout(env.loadBalancer.idleTimeoutSeconds);
-    if (idle)
-      add(
-        ["loadBalancer", "idleTimeoutSeconds"],
-        `expected a timeout nginx agrees with: ${idle}; got ${env.loadBalancer.idleTimeoutSeconds}`,
-      );
-    if (svc.stopTimeoutSeconds < STOP_TIMEOUT_SECONDS) {
-      add(
-        ["service", "stopTimeoutSeconds"],
-        `expected at least ${STOP_TIMEOUT_SECONDS} (nginx and uwsgi stop gracefully within ${NGINX_TIMEOUTS.shutdownTimeoutSeconds} s), got ${svc.stopTimeoutSeconds}`,
-      );
-    }
-  }
+  for (const [name, svc] of Object.entries(env.services)) serviceInEnvironmentChecks(env, name, svc, add);
   if (CLOUDFRONT_MODES.includes(env.edge.mode) && !env.loadBalancer.domain) {
     add(
       ["edge", "mode"],
@@ -129,9 +107,11 @@ function environmentChecks(env: z.output<typeof environmentFields>, ctx: z.Refin
       `expected the id of com.amazonaws.global.cloudfront.origin-facing in ${env.region} (not in the built-in table), got nothing`,
     );
   }
-  if (svc.execEnabled && env.network.natGateways === "none") execChecks(env, add);
-  if (env.deployment.mode === "blueGreen") blueGreenChecks(env, add);
-  const approval = env.pipeline.enabled && (env.pipeline.manualApproval ?? env.production);
+  routingChecks(env, add);
+  connectionChecks(env.services, add);
+  const approval = Object.values(env.services).some(
+    (s) => s.pipeline.enabled && (s.pipeline.manualApproval ?? env.production),
+  );
   if (approval && env.monitoring.alarmTopicArn && !env.monitoring.alarmTopicKeyArn) {
     add(
       ["monitoring", "alarmTopicKeyArn"],
@@ -141,53 +121,101 @@ function environmentChecks(env: z.output<typeof environmentFields>, ctx: z.Refin
   if (env.production) productionChecks(env, add);
 }
 
+type Environment = z.output<typeof environmentFields>;
+type ServiceSection = Environment["services"][string];
+
+/** What one service needs of the sections it shares: the load balancer, the network, the edge. */
+function serviceInEnvironmentChecks(
+  env: Environment,
+  name: string,
+  svc: ServiceSection,
+  add: AddIssue,
+): void {
+  const at = (...path: (string | number)[]) => ["services", name, ...path];
+  if (env.loadBalancer.deregistrationDelaySeconds >= svc.stopTimeoutSeconds) {
+    add(
+      ["loadBalancer", "deregistrationDelaySeconds"],
+      `expected less than services.${name}.stopTimeoutSeconds (${svc.stopTimeoutSeconds}), so connections drain before containers stop; got ${env.loadBalancer.deregistrationDelaySeconds}`,
+    );
+  }
+  if (svc.containers === "nginx-uwsgi") {
+    const idle = checkAlbIdleTimeout(env.loadBalancer.idleTimeoutSeconds);
+    if (idle)
+      add(
+        ["loadBalancer", "idleTimeoutSeconds"],
+        `expected a timeout nginx agrees with: ${idle}; got ${env.loadBalancer.idleTimeoutSeconds}`,
+      );
+    if (svc.stopTimeoutSeconds < STOP_TIMEOUT_SECONDS) {
+      add(
+        at("stopTimeoutSeconds"),
+        `expected at least ${STOP_TIMEOUT_SECONDS} (nginx and uwsgi stop gracefully within ${NGINX_TIMEOUTS.shutdownTimeoutSeconds} s), got ${svc.stopTimeoutSeconds}`,
+      );
+    }
+  }
+  if (svc.execEnabled && env.network.natGateways === "none") execChecks(env, at, add);
+  if (svc.deployment.mode === "blueGreen") blueGreenChecks(env, svc, at, add);
+  if (env.production) productionServiceChecks(svc, at, add);
+}
+
 /** Without NAT, ECS Exec's agent reaches Systems Manager only through the ssmmessages endpoint. */
-function execChecks(env: z.output<typeof environmentFields>, add: AddIssue): void {
+function execChecks(env: Environment, at: (...p: string[]) => (string | number)[], add: AddIssue): void {
   if (!(env.network.endpoints.interface as readonly string[]).includes("ssmmessages")) {
     add(
-      ["service", "execEnabled"],
+      at("execEnabled"),
       'expected network.endpoints.interface to include "ssmmessages" (ECS Exec\'s channel) with natGateways "none", got it without',
     );
   }
 }
 
-/** Blue/green needs a pipeline to deploy and a listener whose default action CodeDeploy can shift. */
-function blueGreenChecks(env: z.output<typeof environmentFields>, add: AddIssue): void {
-  if (!env.pipeline.enabled) {
+/** Blue/green needs a pipeline to deploy, and an edge mode whose rules it has been planned with. */
+function blueGreenChecks(
+  env: Environment,
+  svc: ServiceSection,
+  at: (...p: string[]) => (string | number)[],
+  add: AddIssue,
+): void {
+  if (!svc.pipeline.enabled) {
     add(
-      ["deployment", "mode"],
+      at("deployment", "mode"),
       'expected "rolling" without a pipeline (under CodeDeploy only a deployment changes the running tasks), got "blueGreen"',
     );
   }
   if (env.edge.mode === "cloudfront-public-alb") {
     add(
-      ["deployment", "mode"],
-      'expected "rolling" with edge.mode cloudfront-public-alb (CodeDeploy shifts a listener\'s default action, which there answers 403), got "blueGreen"',
+      at("deployment", "mode"),
+      'expected "rolling" with edge.mode cloudfront-public-alb (its rules also match the origin header; blue/green is not supported there), got "blueGreen"',
     );
   }
 }
 
-/** What an environment marked production must hold beyond the general rules. */
-function productionChecks(env: z.output<typeof environmentFields>, add: AddIssue): void {
-  const svc = env.service;
+/** What each service of a production environment must hold. */
+function productionServiceChecks(
+  svc: ServiceSection,
+  at: (...p: string[]) => (string | number)[],
+  add: AddIssue,
+): void {
   if (svc.desiredCount < 2) {
     add(
-      ["service", "desiredCount"],
+      at("desiredCount"),
       `expected at least 2 in a production environment (two AZs), got ${svc.desiredCount}`,
     );
   }
   if (svc.autoscaling.enabled && svc.autoscaling.minCount < 2) {
     add(
-      ["service", "autoscaling", "minCount"],
+      at("autoscaling", "minCount"),
       `expected at least 2 in a production environment, got ${svc.autoscaling.minCount}`,
     );
   }
   if (svc.autoscaling.schedule) {
     add(
-      ["service", "autoscaling", "schedule"],
+      at("autoscaling", "schedule"),
       "expected no scale-to-zero schedule in a production environment, got one",
     );
   }
+}
+
+/** What an environment marked production must hold beyond the general rules. */
+function productionChecks(env: Environment, add: AddIssue): void {
   if (env.loadBalancer.allowHttpWithoutDomain) {
     add(
       ["loadBalancer", "allowHttpWithoutDomain"],

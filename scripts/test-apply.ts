@@ -34,9 +34,10 @@ const SCENARIOS: Record<string, Phase[]> = {
     { file: "test/fixtures/configs/minimal.yaml" },
     { file: "test/fixtures/configs/minimal.yaml", patch: { network: { natGateways: "single" } } },
   ],
+  // The site switches; the api beside it stays rolling.
   "dev:rolling→blueGreen": [
     { file: "config/dev.yaml" },
-    { file: "config/dev.yaml", patch: { deployment: { mode: "blueGreen" } } },
+    { file: "config/dev.yaml", patch: { services: { site: { deployment: { mode: "blueGreen" } } } } },
   ],
 };
 

@@ -1,4 +1,4 @@
-import type { EnvironmentConfig } from "../config/load";
+import type { EnvironmentConfig, ServiceConfig } from "../config/load";
 import { CLOUDFRONT_MODES } from "../config/schema/edge";
 import {
   APP,
@@ -36,8 +36,7 @@ function fromContract(c: ContainerContract): Omit<ServiceContainer, "image"> {
  * The task's containers for an environment: what the images under docker/ declare (ports, health
  * checks, users, volumes), plus images, environment and secrets from config.
  */
-export function serviceContainers(config: EnvironmentConfig): ServiceContainer[] {
-  const s = config.service;
+export function serviceContainers(config: EnvironmentConfig, s: ServiceConfig): ServiceContainer[] {
   // Which X-Forwarded-For entry is the client depends on what is in front of the load balancer.
   const hops = String(forwardedHops(CLOUDFRONT_MODES.includes(config.edge.mode)));
   if (s.containers === "single") {
@@ -52,7 +51,7 @@ export function serviceContainers(config: EnvironmentConfig): ServiceContainer[]
         image: s.images.single,
         mounts: [],
         environment: { ...s.environment, PORT: String(s.single.port), [FORWARDED_HOPS_ENV]: hops },
-        secrets: secretArns(config),
+        secrets: secretArns(s),
       },
     ];
   }
@@ -64,25 +63,22 @@ export function serviceContainers(config: EnvironmentConfig): ServiceContainer[]
       // nginx trusts X-Forwarded-For only from the VPC (the ALB's addresses).
       environment: { [WEB_ENV.vpcCidr]: config.network.cidr, [FORWARDED_HOPS_ENV]: hops },
     },
-    { ...fromContract(APP), image: s.images.app, environment: s.environment, secrets: secretArns(config) },
+    { ...fromContract(APP), image: s.images.app, environment: s.environment, secrets: secretArns(s) },
   ];
 }
 
 /** The app's secrets as ECS takes them: name → ARN. */
-function secretArns(config: EnvironmentConfig): Record<string, string> {
-  return Object.fromEntries(Object.entries(config.service.secrets).map(([name, s]) => [name, s.arn]));
+function secretArns(svc: ServiceConfig): Record<string, string> {
+  return Object.fromEntries(Object.entries(svc.secrets).map(([name, s]) => [name, s.arn]));
 }
 
 /** The customer managed keys the service's secrets are encrypted with, each once: what the task may decrypt. */
-export function secretKeyArns(config: EnvironmentConfig): string[] {
-  return [
-    ...new Set(Object.values(config.service.secrets).flatMap((s) => (s.kmsKeyArn ? [s.kmsKeyArn] : []))),
-  ];
+export function secretKeyArns(svc: ServiceConfig): string[] {
+  return [...new Set(Object.values(svc.secrets).flatMap((s) => (s.kmsKeyArn ? [s.kmsKeyArn] : [])))];
 }
 
-/** The health path the load balancer checks: the front container's. */
-export function frontHealthPath(config: EnvironmentConfig): string {
-  return config.service.containers === "single"
-    ? config.service.single.healthPath
-    : (WEB.healthPath ?? "/health");
+/** The health path the load balancer checks: routing's, else the front container's. */
+export function frontHealthPath(svc: ServiceConfig): string {
+  if (svc.routing.healthPath) return svc.routing.healthPath;
+  return svc.containers === "single" ? svc.single.healthPath : (WEB.healthPath ?? "/health");
 }

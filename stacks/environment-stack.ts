@@ -1,6 +1,6 @@
-import { TerraformOutput, TerraformStack } from "cdktf";
+import { TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
-import type { EnvironmentConfig } from "../config/load";
+import type { EnvironmentConfig, ServiceConfig } from "../config/load";
 import { CLOUDFRONT_MODES } from "../config/schema/edge";
 import { partitionOf, type StackContext } from "../constructs/context";
 import { KmsKey } from "../constructs/kms-key";
@@ -11,8 +11,10 @@ import { LoadBalancer } from "../modules/load-balancer/load-balancer";
 import { Monitoring } from "../modules/monitoring/monitoring";
 import { Network } from "../modules/network/network";
 import { DeliveryPipeline } from "../modules/pipeline/pipeline";
+import { ServiceRouting } from "../modules/service/routing";
 import { WebService } from "../modules/service/service";
 import { frontHealthPath, secretKeyArns, serviceContainers } from "./containers";
+import { addEnvironmentOutputs } from "./outputs";
 import { configureBackend, environmentProviders } from "./providers";
 
 export interface EnvironmentStackOptions {
@@ -30,11 +32,17 @@ export class EnvironmentStack extends TerraformStack {
   readonly logsKey: KmsKey;
   readonly network: Network;
   readonly loadBalancer: LoadBalancer;
-  readonly service: WebService;
+  /** Each service's target group(s) and listener rules, by service name. */
+  readonly routing: Record<string, ServiceRouting> = {};
+  /** The services, by name. */
+  readonly services: Record<string, WebService> = {};
   readonly monitoring: Monitoring;
   readonly edge: Edge;
   readonly audit: Audit;
-  readonly pipeline?: DeliveryPipeline;
+  /** The first service in the file: it keeps the state addresses of the one-service layout. */
+  readonly firstService: string;
+  /** The pipelines of the services that have one, by service name. */
+  readonly pipelines: Record<string, DeliveryPipeline> = {};
 
   constructor(scope: Construct, config: EnvironmentConfig, options: EnvironmentStackOptions = {}) {
     super(scope, config.name);
@@ -76,11 +84,10 @@ export class EnvironmentStack extends TerraformStack {
     // Each module that creates log groups on the logs key tells it so; the key's policy names those groups.
     logsKey.servesLogGroupsOf(this.network);
 
-    const svc = config.service;
-    const containers = serviceContainers(config);
-    const front = containers[0];
     const lbConfig = config.loadBalancer;
     const frontage = loadBalancerFrontage(this, config.edge, config.region, lbConfig.domain?.name);
+    const blueGreen = config.services.find((s) => s.deployment.mode === "blueGreen");
+    const hosts = [...new Set(config.services.flatMap((s) => s.routing.hosts))];
     this.loadBalancer = new LoadBalancer(this, "load-balancer", {
       context: ctx,
       vpcId: this.network.vpcId,
@@ -89,23 +96,26 @@ export class EnvironmentStack extends TerraformStack {
         frontage.exposure.kind === "vpc" ? this.network.privateSubnetIds : this.network.publicSubnetIds,
       exposure: frontage.exposure,
       aliasName: frontage.aliasName,
+      hosts,
       domain: lbConfig.domain,
       sslPolicy: lbConfig.sslPolicy,
       idleTimeoutSeconds: lbConfig.idleTimeoutSeconds,
       deletionProtection: lbConfig.deletionProtection,
       desyncMitigationMode: lbConfig.desyncMitigationMode,
       logRetentionDays: lbConfig.logRetentionDays,
-      target: {
-        name: svc.name,
-        port: front.port ?? 0,
-        healthPath: frontHealthPath(config),
-        deregistrationDelaySeconds: lbConfig.deregistrationDelaySeconds,
-        healthCheck: lbConfig.healthCheck,
+      // Checked in config: every blue/green service names the same port and clients.
+      testListener: blueGreen && {
+        port: blueGreen.deployment.blueGreen.testListenerPort,
+        cidrs: blueGreen.deployment.blueGreen.testListenerCidrs,
       },
-      blueGreen: config.deployment.mode === "blueGreen" ? config.deployment.blueGreen : undefined,
     });
 
-    this.service = this.addService(config, config.service, logsKey.arn);
+    this.firstService = config.services[0].name;
+    for (const [i, svc] of config.services.entries()) {
+      const routing = this.addRouting(config, svc, i === 0);
+      this.routing[svc.name] = routing;
+      this.services[svc.name] = this.addService(config, svc, routing, logsKey.arn);
+    }
     this.edge = new Edge(this, "edge", {
       context: ctx,
       settings: config.edge,
@@ -117,6 +127,7 @@ export class EnvironmentStack extends TerraformStack {
         aliasName: frontage.aliasName,
         validationRecordFqdns: this.loadBalancer.validationRecordFqdns,
       },
+      hosts,
       originSecret: frontage.originSecret,
     });
     logsKey.servesLogGroupsOf(this.edge);
@@ -127,18 +138,22 @@ export class EnvironmentStack extends TerraformStack {
         config.monitoring.alarmTopicKeyArn === "none" ? undefined : config.monitoring.alarmTopicKeyArn,
       subscriptions: config.monitoring.subscriptions,
       thresholds: config.monitoring.thresholds,
-      service: {
-        name: svc.name,
-        loadBalancerArnSuffix: this.loadBalancer.arnSuffix,
-        targetGroupArnSuffix: this.loadBalancer.targetGroup.arnSuffix,
-        greenTargetGroupArnSuffix: this.loadBalancer.targetGroups[1]?.arnSuffix,
-        clusterName: this.service.clusterName,
-        clusterArn: this.service.clusterArn,
-        serviceName: this.service.serviceName,
-        minTasks: minimumTasks(svc),
-        logGroups: this.service.logGroupNames,
-        latencyScaleOutPolicyArn: this.service.autoscaling?.latencyScaleOutPolicyArn,
-      },
+      services: config.services.map((svc) => {
+        const service = this.services[svc.name];
+        const groups = this.routing[svc.name].targetGroups;
+        return {
+          name: svc.name,
+          loadBalancerArnSuffix: this.loadBalancer.arnSuffix,
+          targetGroupArnSuffix: groups[0].arnSuffix,
+          greenTargetGroupArnSuffix: groups[1]?.arnSuffix,
+          clusterName: service.clusterName,
+          clusterArn: service.clusterArn,
+          serviceName: service.serviceName,
+          minTasks: minimumTasks(svc),
+          logGroups: service.logGroupNames,
+          latencyScaleOutPolicyArn: service.autoscaling?.latencyScaleOutPolicyArn,
+        };
+      }),
       natGatewayIds: this.network.natGatewayIds,
       waf: this.edge.webAcl && {
         // The attribute: the alarm and the dashboard then follow the web ACL.
@@ -148,10 +163,17 @@ export class EnvironmentStack extends TerraformStack {
       },
       usEast1: providers.usEast1 && { provider: providers.usEast1, context: { ...ctx, region: "us-east-1" } },
     });
-    this.service.useRollbackAlarms(this.monitoring.rollbackAlarmNames);
-    if (config.pipeline.enabled) {
-      this.pipeline = this.addPipeline(config);
-      logsKey.servesLogGroupsOf(this.pipeline);
+    for (const svc of config.services)
+      this.services[svc.name].useRollbackAlarms(this.monitoring.rollbackAlarmNames[svc.name]);
+    // A pipeline that borrows another's connection comes after it (config checks the lender creates one).
+    const piped = config.services.filter((s) => s.pipeline.enabled);
+    const byLending = [
+      ...piped.filter((s) => !s.pipeline.connectionFrom),
+      ...piped.filter((s) => s.pipeline.connectionFrom),
+    ];
+    for (const svc of byLending) {
+      this.pipelines[svc.name] = this.addPipeline(svc);
+      logsKey.servesLogGroupsOf(this.pipelines[svc.name]);
     }
     this.audit = new Audit(this, "audit", {
       context: ctx,
@@ -160,15 +182,47 @@ export class EnvironmentStack extends TerraformStack {
       dataEventBucketArns: [this.loadBalancer.logBucketArn],
     });
 
-    this.addOutputs();
+    addEnvironmentOutputs(this);
   }
 
   /**
-   * Adds a service behind the load balancer, named after `svc.name`; every physical name it creates is
-   * scoped by that name, so an environment can hold several.
+   * A service's share of the load balancer: its target group(s) and listener rules. The first service takes
+   * over the target groups of the one-service layout (`moved`), so an upgraded environment keeps them.
    */
-  addService(config: EnvironmentConfig, svc: EnvironmentConfig["service"], kmsKeyArn: string): WebService {
-    const containers = serviceContainers({ ...config, service: svc });
+  private addRouting(config: EnvironmentConfig, svc: ServiceConfig, first: boolean): ServiceRouting {
+    const front = serviceContainers(config, svc)[0];
+    const lb = this.loadBalancer;
+    const blueGreen = svc.deployment.mode === "blueGreen";
+    return new ServiceRouting(this, `routing-${svc.name}`, {
+      context: this.context,
+      vpcId: this.network.vpcId,
+      target: {
+        name: svc.name,
+        port: front.port ?? 0,
+        healthPath: frontHealthPath(svc),
+        deregistrationDelaySeconds: config.loadBalancer.deregistrationDelaySeconds,
+        healthCheck: config.loadBalancer.healthCheck,
+      },
+      internal: lb.internal,
+      loadBalancerArnSuffix: lb.arnSuffix,
+      listeners: { production: lb.productionListener, test: blueGreen ? lb.testListener : undefined },
+      hosts: svc.routing.hosts,
+      paths: svc.routing.paths,
+      priority: svc.routing.priority,
+      requiredHeader: lb.requiredHeader,
+      blueGreen,
+      adoptOneServiceTargetGroups: first,
+    });
+  }
+
+  /** A service behind the load balancer; every physical name it creates is scoped by its name. */
+  private addService(
+    config: EnvironmentConfig,
+    svc: ServiceConfig,
+    routing: ServiceRouting,
+    kmsKeyArn: string,
+  ): WebService {
+    const containers = serviceContainers(config, svc);
     const front = containers[0];
     const service = new WebService(this, `service-${svc.name}`, {
       context: this.context,
@@ -189,21 +243,22 @@ export class EnvironmentStack extends TerraformStack {
       stopTimeoutSeconds: svc.stopTimeoutSeconds,
       capacity: svc.capacity,
       autoscaling: svc.autoscaling,
-      secretsKmsKeyArns: secretKeyArns({ ...config, service: svc }),
+      secretsKmsKeyArns: secretKeyArns(svc),
       taskStatements: svc.taskRoleStatements,
       execEnabled: svc.execEnabled,
       deployment: {
-        controller: config.deployment.mode === "blueGreen" ? "CODE_DEPLOY" : "ECS",
-        pipelineOwnsTaskDefinition: config.pipeline.enabled,
+        controller: svc.deployment.mode === "blueGreen" ? "CODE_DEPLOY" : "ECS",
+        pipelineOwnsTaskDefinition: svc.pipeline.enabled,
       },
       logRetentionDays: svc.logRetentionDays,
       kmsKeyArn,
       loadBalancer: {
         securityGroupId: this.loadBalancer.securityGroupId,
-        targetGroupArn: this.loadBalancer.targetGroup.arn,
-        resourceLabel: `${this.loadBalancer.arnSuffix}/${this.loadBalancer.targetGroup.arnSuffix}`,
+        targetGroupArn: routing.targetGroup.arn,
+        resourceLabel: routing.resourceLabels[0],
         arnSuffix: this.loadBalancer.arnSuffix,
-        listener: this.loadBalancer.productionListener,
+        targetGroupArnSuffixes: routing.targetGroups.map((g) => g.arnSuffix),
+        listener: routing.productionRule,
       },
     });
     this.loadBalancer.allowEgressTo(
@@ -216,16 +271,38 @@ export class EnvironmentStack extends TerraformStack {
     return service;
   }
 
-  /** The delivery pipeline of the environment's service (pipeline.enabled). */
-  private addPipeline(config: EnvironmentConfig): DeliveryPipeline {
-    const svc = this.service;
+  /** The connection `pipeline.connectionFrom`'s pipeline created, when the service borrows one. */
+  private lentConnection(config: ServiceConfig): string | undefined {
+    const from = config.pipeline.connectionFrom;
+    if (!from) return undefined;
+    const lender = this.pipelines[from];
+    if (!lender?.connectionStatus) {
+      throw new Error(
+        `services.${config.name}.pipeline.connectionFrom: ${from}'s pipeline creates no connection`,
+      );
+    }
+    return lender.connectionArn;
+  }
+
+  /** A service's delivery pipeline (its pipeline.enabled). */
+  private addPipeline(config: ServiceConfig): DeliveryPipeline {
+    const svc = this.services[config.name];
+    const routing = this.routing[config.name];
     const lb = this.loadBalancer;
     const repository = config.pipeline.repository;
-    if (!repository) throw new Error("pipeline.repository is required when the pipeline is enabled");
-    return new DeliveryPipeline(this, "pipeline", {
+    if (!repository)
+      throw new Error(`services.${config.name}.pipeline.repository is required when the pipeline is enabled`);
+    const blueGreen = config.deployment.mode === "blueGreen";
+    // The first service keeps the one-service layout's address (state), the others are scoped by name.
+    const id = config.name === this.firstService ? "pipeline" : `pipeline-${config.name}`;
+    return new DeliveryPipeline(this, id, {
       context: this.context,
-      name: config.service.name,
-      settings: { ...config.pipeline, repository },
+      name: config.name,
+      settings: {
+        ...config.pipeline,
+        repository,
+        sharedConnectionArn: this.lentConnection(config),
+      },
       mode: config.deployment.mode,
       blueGreen: config.deployment.blueGreen,
       service: {
@@ -235,83 +312,26 @@ export class EnvironmentStack extends TerraformStack {
         taskRoleArns: svc.taskRoleArns,
         front: svc.front,
         repositories: svc.repositories,
-        containers: config.service.containers,
-        cpuArchitecture: config.service.cpuArchitecture,
-        keepImages: config.service.keepImages,
+        containers: config.containers,
+        cpuArchitecture: config.cpuArchitecture,
+        keepImages: config.keepImages,
       },
       loadBalancer: {
         productionListenerArn: lb.productionListener.arn,
-        testListenerArn: lb.testListener?.arn,
-        targetGroups: lb.targetGroups.map((tg) => ({ name: tg.name, arn: tg.arn })),
+        testListenerArn: blueGreen ? lb.testListener?.arn : undefined,
+        ruleArns: [routing.productionRule, ...(routing.testRule ? [routing.testRule] : [])].map((r) => r.arn),
+        targetGroups: routing.targetGroups.map((tg) => ({ name: tg.name, arn: tg.arn })),
       },
-      rollbackAlarms: this.monitoring.rollbackAlarms,
+      rollbackAlarms: this.monitoring.rollbackAlarms[config.name],
       topicArn: this.monitoring.topicArn,
       topicKeyArn: this.monitoring.topicKeyArn,
       logsKmsKeyArn: this.logsKey.arn,
     });
   }
-
-  private addOutputs(): void {
-    const output = (name: string, value: unknown, description: string) =>
-      new TerraformOutput(this, name, { value, description });
-    const distribution = this.edge.distribution;
-    output(
-      "url",
-      distribution ? `https://${distribution.aliasName}` : this.loadBalancer.url,
-      "URL of the service",
-    );
-    if (distribution) {
-      output("cloudfront_domain_name", distribution.domainName, "The distribution's own DNS name");
-      output("origin_url", this.loadBalancer.url, "Where CloudFront reaches the load balancer");
-    }
-    if (this.edge.webAcl) output("web_acl_arn", this.edge.webAcl.arn, "WAF web ACL in front of the service");
-    output("alb_dns_name", this.loadBalancer.dnsName, "DNS name of the load balancer");
-    output("cluster_name", this.service.clusterName, "ECS cluster");
-    output("service_name", this.service.serviceName, "ECS service");
-    output("log_group_names", this.service.logGroupNames, "Container log groups, by container");
-    output(
-      "repository_urls",
-      this.service.repositoryUrls,
-      "ECR repositories the stack created, by container",
-    );
-    output(
-      "alarm_topic_arn",
-      this.monitoring.topicArn,
-      "SNS topic every alarm and deployment event notifies",
-    );
-    output("rollback_alarm_names", this.monitoring.rollbackAlarmNames, "Alarms that roll a deployment back");
-    output("dashboard_name", this.monitoring.dashboardName, "CloudWatch dashboard");
-    if (this.audit.trailArn)
-      output("trail_arn", this.audit.trailArn, "CloudTrail trail recording the account");
-    if (this.audit.configBucketName)
-      output("config_bucket_name", this.audit.configBucketName, "Bucket AWS Config delivers to");
-    if (this.pipeline) {
-      output("pipeline_name", this.pipeline.pipelineName, "CodePipeline that builds and deploys the service");
-      output("connection_arn", this.pipeline.connectionArn, "CodeConnections connection to the repository");
-      if (this.pipeline.connectionStatus) {
-        output(
-          "connection_status",
-          this.pipeline.connectionStatus,
-          "PENDING until approved once in the console",
-        );
-      }
-    }
-    output("vpc_id", this.network.vpcId, "VPC id");
-    output(
-      "public_subnet_ids",
-      this.network.publicSubnetIds,
-      "Public subnet ids, in the order of network.availabilityZones",
-    );
-    output(
-      "private_subnet_ids",
-      this.network.privateSubnetIds,
-      "Private subnet ids, in the order of network.availabilityZones",
-    );
-  }
 }
 
 /** The fewest tasks a service should ever run: what the "too few" alarms compare with (0: none, a night stop). */
-export function minimumTasks(svc: EnvironmentConfig["service"]): number {
+export function minimumTasks(svc: ServiceConfig): number {
   if (!svc.autoscaling.enabled) return svc.desiredCount;
   return svc.autoscaling.schedule ? 0 : svc.autoscaling.minCount;
 }

@@ -26,14 +26,22 @@ describe.each(cases)("the boundary of %s", (env, stackName) => {
   const [keyPolicy] = resourcesOf(envStack, "aws_kms_key").map(([, k]) => String(k.policy));
   const bootstrap = bootstrapSubstitutions(account, region);
   const stack = stackSubstitutions(envStack as never, { account, region });
-  // A listener's ARN names its load balancer (the shared stand-in does not).
+  // A listener's ARN, and a listener rule's, names its load balancer (the shared stand-in does not).
+  const lbNameOfListener = (listener: string) => {
+    const body = envStack.resource?.aws_lb_listener?.[listener];
+    const lb = /aws_lb\.([\w-]+)\.arn/.exec(String(body?.load_balancer_arn))?.[1] ?? "";
+    return String(envStack.resource?.aws_lb?.[lb]?.name);
+  };
   const substitutions = (expression: string) => {
     const [type, name, attribute] = expression.split(".");
     const body = envStack.resource?.[type]?.[name];
     if (type === "aws_lb_listener" && attribute === "arn" && body) {
-      const lb = /aws_lb\.([\w-]+)\.arn/.exec(String(body.load_balancer_arn))?.[1] ?? "";
-      const lbName = String(envStack.resource?.aws_lb?.[lb]?.name);
-      return arn("elasticloadbalancing", `listener/app/${lbName}/0123456789abcdef/${name}`);
+      return arn("elasticloadbalancing", `listener/app/${lbNameOfListener(name)}/0123456789abcdef/${name}`);
+    }
+    if (type === "aws_lb_listener_rule" && attribute === "arn" && body) {
+      const listener = /aws_lb_listener\.([\w-]+)\.arn/.exec(String(body.listener_arn))?.[1] ?? "";
+      const lbName = lbNameOfListener(listener);
+      return arn("elasticloadbalancing", `listener-rule/app/${lbName}/0123456789abcdef/${listener}/${name}`);
     }
     return stack(expression);
   };
@@ -138,6 +146,11 @@ describe.each(cases)("the boundary of %s", (env, stackName) => {
       foreign.push([
         "elasticloadbalancing:ModifyListener",
         arn("elasticloadbalancing", "listener/app/other-alb/0123/4567"),
+      ]);
+    if (inv.runtimeActions.includes("elasticloadbalancing:ModifyRule"))
+      foreign.push([
+        "elasticloadbalancing:ModifyRule",
+        arn("elasticloadbalancing", "listener-rule/app/other-alb/0123/4567/89ab"),
       ]);
     if (inv.runtimeActions.includes("codedeploy:CreateDeployment"))
       foreign.push([

@@ -17,7 +17,10 @@ describe("switching deployment.mode", () => {
     const config = loadConfig("config/prod.yaml");
     synthToDir([config], join(root, "out"));
     const stackJson = require(join(root, "out", "stacks", "prod", "cdk.tf.json"));
-    const [[serviceName, service]] = resourcesOf(stackJson, "aws_ecs_service");
+    // The blue/green site (the api rolls).
+    const [[serviceName, service]] = resourcesOf(stackJson, "aws_ecs_service").filter(([n]) =>
+      n.startsWith("service-site_"),
+    );
     const cluster = "arn:aws:ecs:eu-west-1:222222222222:cluster/fws-prod-site";
     const state = {
       version: 4,
@@ -101,7 +104,11 @@ describe("switching a documented mode applies in one run", () => {
       "dev: containers nginx-uwsgi → single (the target port changes)",
       "config/dev.yaml",
       () =>
-        edit("config/dev.yaml", /\n {2}execEnabled: true\n/, "\n  execEnabled: true\n  containers: single\n"),
+        edit(
+          "config/dev.yaml",
+          /\n {4}execEnabled: true\n/,
+          "\n    execEnabled: true\n    containers: single\n",
+        ),
       ["aws_lb_target_group"],
     ],
     [

@@ -26,8 +26,10 @@ beforeAll(() => {
 });
 
 /** The address of the one resource of `type` (whose logical name contains `part`). */
-function one(env: string, type: string, part = ""): string {
-  const found = stacks[env].all(type).filter((r) => r.name.includes(part));
+function one(env: string, type: string, part: string | RegExp = ""): string {
+  const found = stacks[env]
+    .all(type)
+    .filter((r) => (typeof part === "string" ? r.name.includes(part) : part.test(r.name)));
   if (found.length !== 1)
     throw new Error(`expected one ${type} like "${part}" in ${env}, got ${found.length}`);
   return found[0].address;
@@ -42,15 +44,18 @@ function azOf(env: string, id: string): string | undefined {
 }
 
 describe("dev: public ALB with a regional web ACL, one shared NAT gateway, rolling deploys", () => {
-  it("draws the request path: clients → Route 53 → ALB → target group → service → web → app", () => {
+  it("draws the request path: clients → Route 53 → ALB → target group (by path) → service → web → app", () => {
     const alb = one("dev", "aws_lb");
     const record = one("dev", "aws_route53_record", "alias");
-    const group = one("dev", "aws_lb_target_group");
-    const service = one("dev", "aws_ecs_service");
-    const task = one("dev", "aws_ecs_task_definition");
+    const group = one("dev", "aws_lb_target_group", "routing-site");
+    const service = one("dev", "aws_ecs_service", "service-site");
+    const task = one("dev", "aws_ecs_task_definition", "service-site");
     expect(labels("dev", "clients", record)).toEqual(["https://dev.app.example.com"]);
     expect(labels("dev", record, alb)).toEqual(["alias"]);
-    expect(labels("dev", alb, group)).toEqual(["HTTPS :443"]);
+    expect(labels("dev", alb, group)).toEqual(["HTTPS :443 /*"]);
+    expect(labels("dev", alb, one("dev", "aws_lb_target_group", "routing-api"))).toEqual([
+      "HTTPS :443 /api/*",
+    ]);
     expect(labels("dev", group, service)).toEqual(["HTTP :8080 → web"]);
     expect(labels("dev", service, `${task}/web`)).toEqual(["HTTP :8080"]);
     expect(labels("dev", `${task}/web`, `${task}/app`)).toEqual(["via volume uwsgi-socket"]);
@@ -78,7 +83,7 @@ describe("dev: public ALB with a regional web ACL, one shared NAT gateway, rolli
   });
 
   it("shows where logs go: containers, flow logs, ALB, WAF, builds", () => {
-    const task = one("dev", "aws_ecs_task_definition");
+    const task = one("dev", "aws_ecs_task_definition", "service-site");
     expect(labels("dev", `${task}/web`, one("dev", "aws_cloudwatch_log_group", "web-logs"))).toEqual([
       "awslogs",
     ]);
@@ -94,8 +99,8 @@ describe("dev: public ALB with a regional web ACL, one shared NAT gateway, rolli
   });
 
   it("draws the pipeline source → build → deploy, which updates the service; alarms roll it back", () => {
-    const pipeline = one("dev", "aws_codepipeline");
-    const service = one("dev", "aws_ecs_service");
+    const pipeline = one("dev", "aws_codepipeline", /^pipeline_/);
+    const service = one("dev", "aws_ecs_service", "service-site");
     expect(labels("dev", `${pipeline}/Source`, `${pipeline}/TestAndBuildImages`)).toEqual(["source"]);
     expect(labels("dev", `${pipeline}/TestAndBuildImages`, `${pipeline}/RollingDeploy`)).toEqual(["build"]);
     expect(labels("dev", `${pipeline}/RollingDeploy`, service)).toEqual(["update service (rolling)"]);
@@ -103,6 +108,11 @@ describe("dev: public ALB with a regional web ACL, one shared NAT gateway, rolli
       labels("dev", `${pipeline}/TestAndBuildImages`, one("dev", "aws_ecr_repository", "repositories_web_")),
     ).toEqual(["push"]);
     expect(labels("dev", "alarms:monitoring", service)).toEqual(["roll back (4)"]);
+    // The api's own pipeline deploys the api.
+    const api = one("dev", "aws_codepipeline", "pipeline-api");
+    expect(labels("dev", `${api}/RollingDeploy`, one("dev", "aws_ecs_service", "service-api"))).toEqual([
+      "update service (rolling)",
+    ]);
     expect(labels("dev", "alarms:monitoring", one("dev", "aws_sns_topic"))).toEqual(["ALARM"]);
   });
 });
@@ -124,11 +134,17 @@ describe("prod: CloudFront VPC origin to an internal ALB, a NAT gateway per AZ, 
 
   it("draws the blue/green pair: test listener, green target group, CodeDeploy deploying the service", () => {
     const alb = one("prod", "aws_lb");
-    const blue = one("prod", "aws_lb_target_group", "target-group_");
+    const blue = one("prod", "aws_lb_target_group", "routing-site_target-group_");
     const green = one("prod", "aws_lb_target_group", "green");
-    const service = one("prod", "aws_ecs_service");
-    const pipeline = one("prod", "aws_codepipeline");
-    expect(labels("prod", alb, blue).sort()).toEqual(["HTTPS :443", "HTTPS :8443 (test)"]);
+    const service = one("prod", "aws_ecs_service", "service-site");
+    const pipeline = one("prod", "aws_codepipeline", /^pipeline_/);
+    expect(labels("prod", alb, blue).sort()).toEqual([
+      "HTTPS :443 www.example.com",
+      "HTTPS :8443 (test) www.example.com",
+    ]);
+    expect(labels("prod", alb, one("prod", "aws_lb_target_group", "routing-api"))).toEqual([
+      "HTTPS :443 api.example.com",
+    ]);
     expect(labels("prod", green, service)).toEqual(["blue/green pair"]);
     expect(labels("prod", `${pipeline}/Approve`, `${pipeline}/BlueGreenDeploy`)).toEqual(["build"]);
     expect(labels("prod", `${pipeline}/BlueGreenDeploy`, service)).toEqual([
@@ -199,7 +215,7 @@ describe("fixtures: the other modes", () => {
       "HTTPS :443 to origin.shop.example.org + X-Origin-Verify",
     ]);
     expect(labels("publicalb", alb, one("publicalb", "aws_lb_target_group"))).toEqual([
-      "HTTPS :443 if header X-Origin-Verify",
+      "HTTPS :443 + header X-Origin-Verify",
     ]);
     expect(stacks.publicalb.all("aws_cloudfront_vpc_origin")).toEqual([]);
   });

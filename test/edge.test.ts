@@ -21,12 +21,21 @@ describe("prod: CloudFront and WAF in front of an internal ALB (cloudfront-vpc-o
     [[, cf]] = resourcesOf(json, "aws_cloudfront_distribution");
   });
 
-  it("serves www.example.com over HTTP/2 and 3 and IPv6, behind the CLOUDFRONT-scope web ACL", () => {
+  it("serves www.example.com and the api's api.example.com over HTTP/2 and 3 and IPv6, behind the CLOUDFRONT-scope web ACL", () => {
     const [[aclName, acl]] = resourcesOf(json, "aws_wafv2_web_acl");
     expect(acl).toMatchObject({ scope: "CLOUDFRONT", provider: EAST });
+    const records = resourcesOf(json, "aws_route53_record")
+      .filter(([n]) => n.startsWith("edge_"))
+      .map(([, r]) => `${r.name} ${r.type}`);
+    expect(records.sort()).toEqual([
+      "api.example.com A",
+      "api.example.com AAAA",
+      "www.example.com A",
+      "www.example.com AAAA",
+    ]);
     expect(cf).toMatchObject({
       enabled: true,
-      aliases: ["www.example.com"],
+      aliases: ["www.example.com", "api.example.com"],
       http_version: "http2and3",
       is_ipv6_enabled: true,
       price_class: "PriceClass_100",
@@ -36,7 +45,11 @@ describe("prod: CloudFront and WAF in front of an internal ALB (cloudfront-vpc-o
 
   it("presents a us-east-1 certificate, SNI only, TLS 1.2 (2021) at least, validated by the regional certificate's records", () => {
     const cert = resourceNamed(json, "aws_acm_certificate", "edge_");
-    expect(cert).toMatchObject({ domain_name: "www.example.com", provider: EAST });
+    expect(cert).toMatchObject({
+      domain_name: "www.example.com",
+      subject_alternative_names: ["api.example.com"],
+      provider: EAST,
+    });
     const [[validationName, validation]] = resourcesOf(json, "aws_acm_certificate_validation").filter(([n]) =>
       n.startsWith("edge_"),
     );
@@ -74,8 +87,10 @@ describe("prod: CloudFront and WAF in front of an internal ALB (cloudfront-vpc-o
         },
       }),
     ]);
+    // Every host too: CloudFront forwards the viewer's Host, and its certificate reuses these validation records.
     expect(resourceNamed(json, "aws_acm_certificate", "load-balancer_").subject_alternative_names).toEqual([
       "origin.www.example.com",
+      "api.example.com",
     ]);
   });
 

@@ -174,7 +174,9 @@ describe("publishing prod's approval request to an existing encrypted topic", ()
       ([, p]) => policyOf(p.policy).Statement,
     );
     expect(statements.filter((st) => st.Sid === "EncryptForTopic")).toEqual([]);
+    // Each service's pipeline (site and api) announces its own approval on the topic.
     expect(statements.filter((st) => st.Sid === "AnnounceApproval").map((st) => st.Resource)).toEqual([
+      topic,
       topic,
     ]);
   });

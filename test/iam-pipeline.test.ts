@@ -8,7 +8,11 @@ const repoArn = (name: string) => `arn:aws:ecr:${region}:${account}:repository/$
 const roleArn = (name: string) => `arn:aws:iam::${account}:role/${name}`;
 const connection = `arn:aws:codestar-connections:${region}:${account}:connection/0a1b2c3d-example`;
 
-describe("the prod pipeline's IAM", () => {
+/** A stand-in for the ARN AWS gives a listener rule. */
+const ruleArn = (name: string) =>
+  `arn:aws:elasticloadbalancing:${region}:${account}:listener-rule/app/fws-prod-alb/abc/def/${name}`;
+
+describe("the prod site pipeline's IAM (blue/green)", () => {
   let json: StackJson;
   const policyOfRole = (part: string) => resourceNamed(json, "aws_iam_role_policy", part).policy;
   const roleNamed = (part: string) => roleArn(resourceNamed(json, "aws_iam_role", part).name);
@@ -20,6 +24,7 @@ describe("the prod pipeline's IAM", () => {
     if (type === "aws_codestarconnections_connection" && attr === "arn") return connection;
     if (type === "aws_lb_listener" && attr === "arn")
       return `arn:aws:elasticloadbalancing:${region}:${account}:listener/app/fws-prod-alb/abc/${name}`;
+    if (type === "aws_lb_listener_rule" && attr === "arn") return ruleArn(name);
     return stackSubstitutions(json, { account, region })(expr);
   };
   beforeAll(() => {
@@ -98,7 +103,7 @@ describe("the prod pipeline's IAM", () => {
     });
 
     it("may pass the task roles to ECS tasks, and nothing else to anyone", async () => {
-      const execution = roleNamed("roles_execution");
+      const execution = roleNamed("service-site_roles_execution");
       const toEcs = { "iam:PassedToService": "ecs-tasks.amazonaws.com" };
       expect(await asPipeline("iam:PassRole", execution, toEcs)).toBe("Allowed");
       expect(
@@ -124,5 +129,22 @@ describe("the prod pipeline's IAM", () => {
     const [[https]] = resourcesOf(json, "aws_lb_listener").filter(([n]) => n.includes("_https_"));
     expect(await shift(listener(https))).toBe("Allowed");
     expect(await shift(listener("another-listener"))).toBe("ImplicitlyDenied");
+  });
+
+  it("lets CodeDeploy point the site's rules at the new group, and no other service's rule", async () => {
+    const modify = (resource: string) =>
+      simulate({
+        identityPolicies: [policyOfRole("blue-green_role")],
+        principal: roleNamed("blue-green_role"),
+        action: "elasticloadbalancing:ModifyRule",
+        resource,
+        substitutions,
+      });
+    const rules = resourcesOf(json, "aws_lb_listener_rule").map(([n]) => n);
+    const site = rules.filter((n) => n.startsWith("routing-site_"));
+    expect(site).toHaveLength(2);
+    for (const rule of site) expect(await modify(ruleArn(rule))).toBe("Allowed");
+    for (const rule of rules.filter((n) => n.startsWith("routing-api_")))
+      expect(await modify(ruleArn(rule))).toBe("ImplicitlyDenied");
   });
 });

@@ -7,7 +7,7 @@ const region = "eu-west-1";
 const repoArn = (name: string) => `arn:aws:ecr:${region}:${account}:repository/${name}`;
 const ownSecret = "arn:aws:secretsmanager:eu-west-1:222222222222:secret:fws/prod/app-secret-AbCdEf";
 
-describe("the prod service's IAM", () => {
+describe("the prod site service's IAM", () => {
   let json: StackJson;
   let executionPolicy: string;
   let executionRole: string;
@@ -20,8 +20,8 @@ describe("the prod service's IAM", () => {
   };
   beforeAll(() => {
     json = synthConfig(loadConfig("config/prod.yaml"));
-    executionPolicy = resourceNamed(json, "aws_iam_role_policy", "roles_execution").policy;
-    executionRole = `arn:aws:iam::${account}:role/${resourceNamed(json, "aws_iam_role", "roles_execution").name}`;
+    executionPolicy = resourceNamed(json, "aws_iam_role_policy", "service-site_roles_execution").policy;
+    executionRole = `arn:aws:iam::${account}:role/${resourceNamed(json, "aws_iam_role", "service-site_roles_execution").name}`;
   });
 
   it("uses only catalogued actions, without wildcards, in every role policy", async () => {
@@ -55,6 +55,8 @@ describe("the prod service's IAM", () => {
   it("does not let the execution role pull another repository's images", async () => {
     expect(await asExecutionRole("ecr:BatchGetImage", repoArn("fws-dev/site/app"))).toBe("ImplicitlyDenied");
     expect(await asExecutionRole("ecr:BatchGetImage", repoArn("other-team/api"))).toBe("ImplicitlyDenied");
+    // Nor the other service's of the same environment.
+    expect(await asExecutionRole("ecr:BatchGetImage", repoArn("fws-prod/api/node"))).toBe("ImplicitlyDenied");
   });
 
   it("lets the execution role read its own secret and no other", async () => {

@@ -2,26 +2,10 @@ import { importsOf, type KnownException, layerViolations, sourceFiles } from "./
 
 /**
  * Data flows config → stack → modules → constructs, and AWS facts sit in facts/, which all of them read.
- * Modules reaching into sibling modules are today's known exceptions only; the step that gives each
- * of them a construct (or has the stack pass it) removes its entry here.
+ * Modules never reach into sibling modules: what two share is a construct, or the stack passes it.
  */
-const KNOWN_SIBLING_IMPORTS: KnownException[] = [
-  {
-    from: "modules/pipeline/pipeline",
-    to: "modules/service/repositories",
-    reason: "the pipeline looks up the service's image repositories",
-  },
-  {
-    from: "modules/edge/distribution",
-    to: "modules/load-balancer/certificate",
-    reason: "CloudFront's certificate reuses the load balancer's DNS-validated certificate construct",
-  },
-  {
-    from: "modules/edge/edge",
-    to: "modules/load-balancer/load-balancer",
-    reason: "edge decides the load balancer's Exposure (a type only)",
-  },
-];
+/** Modules reaching into sibling modules: none. An entry here needs a reason, and goes when unused. */
+const KNOWN_SIBLING_IMPORTS: KnownException[] = [];
 
 const edges = sourceFiles(process.cwd(), ["config", "constructs", "modules"]).flatMap(({ file, text }) =>
   importsOf(file, text),

@@ -10,6 +10,7 @@ import {
   resourcesOf,
   type StackJson,
   synthConfig,
+  withoutServices,
 } from "./support/synth";
 
 /** dev: internet-facing (edge.mode alb-waf); prod: internal, behind CloudFront's VPC origin. */
@@ -22,7 +23,8 @@ describe.each(["dev", "prod"])("the %s load balancer", (env) => {
   let albName: string;
   let alb: Record<string, any>;
   beforeAll(() => {
-    json = synthConfig(config);
+    // The site's view; the api beside it: test/service-instances.test.ts.
+    json = withoutServices(synthConfig(config), ["api"]);
     [[albName, alb]] = resourcesOf(json, "aws_lb");
   });
 
@@ -55,7 +57,10 @@ describe.each(["dev", "prod"])("the %s load balancer", (env) => {
     const cert = resourceNamed(json, "aws_acm_certificate", "load-balancer_");
     expect(cert).toMatchObject({ domain_name: domain, validation_method: "DNS" });
     // Behind CloudFront the certificate also covers the origin name CloudFront connects to (SNI must match).
-    expect(cert.subject_alternative_names).toEqual(internal ? [aliasName] : undefined);
+    // And every service's host other than the domain's (prod's api.example.com).
+    const hosts = config.services.flatMap((s) => s.routing.hosts).filter((h) => h !== domain);
+    const names = [...(internal ? [aliasName] : []), ...hosts];
+    expect(cert.subject_alternative_names).toEqual(names.length > 0 ? names : undefined);
     const [[, record]] = resourcesOf(json, "aws_route53_record").filter(([n]) =>
       n.includes("validation-record"),
     );
@@ -122,11 +127,27 @@ describe.each(["dev", "prod"])("the %s load balancer", (env) => {
     expect(tg).toMatchObject({ target_type: "ip", protocol: "HTTP", port: WEB.port });
     expect(tg.health_check).toMatchObject({ path: WEB.healthPath, matcher: "200", port: "traffic-port" });
     expect(tg.name.length).toBeLessThanOrEqual(32);
-    expect(Number(tg.deregistration_delay)).toBeLessThan(config.service.stopTimeoutSeconds);
+    expect(Number(tg.deregistration_delay)).toBeLessThan(config.services[0].stopTimeoutSeconds);
+    // The listener answers 404 to what no service takes; the service's rule forwards to its group.
     const https = resourceNamed(json, "aws_lb_listener", "_https_");
     expect(https.default_action[0]).toMatchObject({
-      type: "forward",
-      target_group_arn: ref("aws_lb_target_group", tgName, "arn"),
+      type: "fixed-response",
+      fixed_response: { status_code: "404", content_type: "text/plain" },
+    });
+    const rule = resourceNamed(json, "aws_lb_listener_rule", "routing-site_rule_");
+    expect(rule).toMatchObject({
+      listener_arn: ref(
+        "aws_lb_listener",
+        resourcesOf(json, "aws_lb_listener").find(([n]) => n.includes("_https_"))![0],
+        "arn",
+      ),
+      // dev: every path the api does not take; prod: the site's host.
+      priority: config.services[0].routing.priority,
+      condition:
+        env === "dev"
+          ? [{ path_pattern: { values: ["/*"] } }]
+          : [{ host_header: { values: ["www.example.com"] } }],
+      action: [{ type: "forward", target_group_arn: ref("aws_lb_target_group", tgName, "arn") }],
     });
   });
 
@@ -255,7 +276,16 @@ describe.each(["dev", "prod"])("the %s load balancer", (env) => {
         "aws_vpc_security_group_egress_rule",
         groupNamed("load-balancer_security-group"),
       );
+      // One rule per service, each to its own tasks' group on its own web port (the api: node on 3000).
       expect(egress).toEqual([
+        expect.objectContaining({
+          ip_protocol: "tcp",
+          from_port: 3000,
+          to_port: 3000,
+          referenced_security_group_id: expect.stringContaining(
+            "aws_security_group.service-api_security-group_",
+          ),
+        }),
         expect.objectContaining({
           ip_protocol: "tcp",
           from_port: WEB.port,
@@ -310,7 +340,8 @@ describe("an HTTP-only environment (explicitly allowed, no domain)", () => {
     const listeners = resourcesOf(json, "aws_lb_listener").map(([, l]) => l);
     expect(listeners).toHaveLength(1);
     expect(listeners[0]).toMatchObject({ port: 80, protocol: "HTTP" });
-    expect(listeners[0].default_action[0].type).toBe("forward");
+    expect(listeners[0].default_action[0].type).toBe("fixed-response");
+    expect(resourcesOf(json, "aws_lb_listener_rule").map(([, r]) => r.action[0].type)).toEqual(["forward"]);
     expect(resourcesOf(json, "aws_acm_certificate")).toEqual([]);
     const albGroup = resourcesOf(json, "aws_security_group").find(([n]) => n.includes("load-balancer"))![0];
     const ingress = resourcesOf(json, "aws_vpc_security_group_ingress_rule")

@@ -26,17 +26,21 @@ function evaluateSum(expression: string, values: Record<string, number | undefin
   return ids.reduce((sum, id) => sum + (values[id] ?? 0), 0);
 }
 
-describe("prod's monitoring through a blue/green swap", () => {
+describe("prod's monitoring through a blue/green swap (the site; the api rolls)", () => {
   let json: StackJson;
   let blue: string;
   let green: string;
   let alarms: [string, Body][];
   beforeAll(() => {
     json = synthConfig(loadConfig("config/prod.yaml"));
-    const groups = resourcesOf(json, "aws_lb_target_group").map(([n]) => n);
+    const groups = resourcesOf(json, "aws_lb_target_group")
+      .map(([n]) => n)
+      .filter((n) => n.startsWith("routing-site_"));
     blue = ref("aws_lb_target_group", groups.find((n) => n.includes("target-group_"))!, "arn_suffix");
     green = ref("aws_lb_target_group", groups.find((n) => n.includes("target-group-green"))!, "arn_suffix");
-    alarms = resourcesOf(json, "aws_cloudwatch_metric_alarm").filter(([n]) => n.startsWith("monitoring_"));
+    alarms = resourcesOf(json, "aws_cloudwatch_metric_alarm").filter(
+      ([n, a]) => n.startsWith("monitoring_") && a.alarm_name.startsWith("fws-prod-site-"),
+    );
   });
 
   it("watches both target groups with every target-group alarm: a copy per group, or one sum over both", () => {
@@ -77,7 +81,9 @@ describe("prod's monitoring through a blue/green swap", () => {
   it("scales out on p90 latency in whichever group is live, both alarms driving the one step policy", () => {
     const scaling = alarms.filter(([, a]) => a.alarm_name.endsWith("p90-latency-scale-out"));
     expect(scaling.map(([, a]) => targetGroupsOf(a)[0]).sort()).toEqual([blue, green].sort());
-    const [[policy]] = resourcesOf(json, "aws_appautoscaling_policy").filter(([n]) => n.includes("latency"));
+    const [[policy]] = resourcesOf(json, "aws_appautoscaling_policy").filter(
+      ([n]) => n.startsWith("service-site_") && n.includes("latency"),
+    );
     for (const [, a] of scaling) {
       expect(a.alarm_actions).toEqual([ref("aws_appautoscaling_policy", policy, "arn")]);
       // A sample guard in metric math, not "ignore" (which would keep it in ALARM through a quiet night).
@@ -88,7 +94,8 @@ describe("prod's monitoring through a blue/green swap", () => {
   it("draws every target-group graph of the dashboard for both groups", () => {
     const body = JSON.parse(resourceNamed(json, "aws_cloudwatch_dashboard", "monitoring").dashboard_body);
     let graphs = 0;
-    for (const w of body.widgets.filter((x: Body) => x.type === "metric")) {
+    const site = (x: Body) => x.type === "metric" && String(x.properties.title).startsWith("site: ");
+    for (const w of body.widgets.filter(site)) {
       const lines: unknown[][] = w.properties.metrics;
       const groupOf = (line: unknown[]) => line[line.indexOf("TargetGroup") + 1];
       const perGroup = lines.filter((l) => l.includes("TargetGroup"));

@@ -39,12 +39,14 @@ describe("prod's latency alarms under low traffic", () => {
   beforeAll(() => {
     json = synthConfig(config);
     alarms = Object.fromEntries(
-      resourcesOf(json, "aws_cloudwatch_metric_alarm").map(([, a]) => [
-        a.alarm_name.replace("fws-prod-site-", ""),
-        a,
-      ]),
+      resourcesOf(json, "aws_cloudwatch_metric_alarm")
+        .filter(([, a]) => a.alarm_name.startsWith("fws-prod-site-"))
+        .map(([, a]) => [a.alarm_name.replace("fws-prod-site-", ""), a]),
     );
-    const tgs = resourcesOf(json, "aws_lb_target_group").map(([n]) => n);
+    // The blue/green site's pair (the api rolls, in one group of its own).
+    const tgs = resourcesOf(json, "aws_lb_target_group")
+      .map(([n]) => n)
+      .filter((n) => n.startsWith("routing-site_"));
     const suffix = (part: string) =>
       ref("aws_lb_target_group", tgs.find((n) => n.includes(part))!, "arn_suffix");
     groups = { blue: suffix("target-group_"), green: suffix("target-group-green") };

@@ -8,12 +8,15 @@ import {
   resourcesOf,
   type StackJson,
   synthConfig,
+  withoutServices,
 } from "./support/synth";
 
 describe.each(["dev", "prod"])("monitoring of %s", (env) => {
   const config = loadConfig(`config/${env}.yaml`);
   const t = config.monitoring.thresholds;
   let json: StackJson;
+  /** The whole stack, the api included: the dashboard and the topic are shared. */
+  let full: StackJson;
   let alarms: Record<string, Record<string, any>>;
   let albSuffix: string;
   let tgSuffix: string;
@@ -23,7 +26,9 @@ describe.each(["dev", "prod"])("monitoring of %s", (env) => {
   const nameRef = (type: string, part: string, attr = "name") =>
     ref(type, resourcesOf(json, type).filter(([n]) => n.includes(part))[0][0], attr);
   beforeAll(() => {
-    json = synthConfig(config);
+    // The site's view; the api beside it: test/service-instances.test.ts.
+    full = synthConfig(config);
+    json = withoutServices(full, ["api"]);
     alarms = Object.fromEntries(
       resourcesOf(json, "aws_cloudwatch_metric_alarm")
         .filter(([n]) => n.startsWith("monitoring_"))
@@ -38,7 +43,10 @@ describe.each(["dev", "prod"])("monitoring of %s", (env) => {
     topicArn = nameRef("aws_sns_topic", "monitoring_topic_", "arn");
     topicLiteral = `arn:aws:sns:eu-west-1:${config.account}:fws-${env}-alarms`;
   });
-  const alarm = (id: string) => alarms[`fws-${env}-site-${id}`];
+  // The load balancer's own alarms exist once, named after the environment; the rest after the service.
+  const ALB_WIDE = ["elb-5xx", "rejected-connections"];
+  const alarmName = (id: string) => (ALB_WIDE.includes(id) ? `fws-${env}-${id}` : `fws-${env}-site-${id}`);
+  const alarm = (id: string) => alarms[alarmName(id)];
 
   it("notifies an SNS topic encrypted with its own key, which CloudWatch, EventBridge and CodeStar may use", () => {
     const topic = resourceNamed(json, "aws_sns_topic", "monitoring_topic_");
@@ -201,7 +209,8 @@ describe.each(["dev", "prod"])("monitoring of %s", (env) => {
       const ids = ["target-5xx-rate", "elb-5xx", "p99-latency", "unhealthy-hosts"];
       const green =
         env === "prod" ? ["green-target-5xx-rate", "green-p99-latency", "green-unhealthy-hosts"] : [];
-      const names = [...ids, ...green].map((id) => `fws-${env}-site-${id}`);
+      // The service's own rollback alarms, then the load balancer's.
+      const names = [...ids.filter((id) => id !== "elb-5xx"), ...green, "elb-5xx"].map(alarmName);
       // The alarms' own attributes, never names rebuilt elsewhere: deployments are created after the alarms.
       const refs = names.map((n) =>
         ref(
@@ -210,7 +219,12 @@ describe.each(["dev", "prod"])("monitoring of %s", (env) => {
           "alarm_name",
         ),
       );
-      expect(json.output?.rollback_alarm_names.value).toEqual(refs);
+      // Keyed by service: the api's are its own, beside the same load balancer's.
+      const outputs = json.output?.rollback_alarm_names.value;
+      expect(Object.keys(outputs).sort()).toEqual(["api", "site"]);
+      expect(outputs.site).toEqual(refs);
+      expect(outputs.api.at(-1)).toBe(refs.at(-1));
+      expect(outputs.api.slice(0, -1).every((r: string) => r.includes(`fws-${env}-api-`))).toBe(true);
       if (env === "dev") {
         expect(service.alarms).toEqual({ alarm_names: refs, enable: true, rollback: true });
         return;
@@ -255,19 +269,21 @@ describe.each(["dev", "prod"])("monitoring of %s", (env) => {
     expect(resourceNamed(json, "aws_cloudwatch_event_target", "deployment-events").arn).toBe(topicArn);
   });
 
-  it("draws a dashboard of requests, errors, latency, health, ECS, every alarm, and the nginx log", () => {
+  it("draws a dashboard of requests, then errors, latency, health and ECS per service, every alarm, and each nginx log", () => {
     const body = JSON.parse(resourceNamed(json, "aws_cloudwatch_dashboard", "monitoring").dashboard_body);
     const titles = body.widgets.map((w: any) => w.properties.title);
+    const row = (svc: string) =>
+      ["Errors", "Target response time", "Target health", "ECS CPU and memory", "Running tasks"].map(
+        (t) => `${svc}: ${t}`,
+      );
     expect(titles).toEqual([
       "Requests",
-      "Errors",
-      "Target response time",
-      "Target health",
-      "ECS CPU and memory",
-      "Running tasks",
+      ...row("site"),
+      ...row("api"),
       "WAF requests",
       "Alarms",
-      "Top 5XX paths and slowest upstream times (nginx)",
+      "site: Top 5XX paths and slowest upstream times (nginx)",
+      "api: Top 5XX paths and slowest upstream times (nginx)",
     ]);
     const waf = body.widgets.find((w: any) => w.properties.title === "WAF requests");
     // A CLOUDFRONT-scope ACL reports in us-east-1 without a Region dimension; a REGIONAL one in its region.
@@ -297,7 +313,7 @@ describe.each(["dev", "prod"])("monitoring of %s", (env) => {
     );
     const alarmWidget = body.widgets.find((w: any) => w.type === "alarm");
     // Every alarm of the dashboard's region that pages (scaling alarms page no one), by its ARN attribute.
-    const paging = resourcesOf(json, "aws_cloudwatch_metric_alarm").filter(
+    const paging = resourcesOf(full, "aws_cloudwatch_metric_alarm").filter(
       ([n, a]) =>
         n.startsWith("monitoring_") && !a.provider && (a.alarm_actions[0] ?? "").includes("aws_sns_topic"),
     );

@@ -53,8 +53,9 @@ describe("prod's terraform graph", () => {
   it("orders the deployment group after the cluster, the service, the rollback alarms and its role's policy", () => {
     const [[group, body]] = resourcesOf(json, "aws_codedeploy_deployment_group");
     const from = `aws_codedeploy_deployment_group.${group}`;
-    const [[cluster]] = resourcesOf(json, "aws_ecs_cluster");
-    const [[service]] = resourcesOf(json, "aws_ecs_service");
+    // The blue/green site's (the api rolls).
+    const [[cluster]] = resourcesOf(json, "aws_ecs_cluster").filter(([n]) => n.startsWith("service-site_"));
+    const [[service]] = resourcesOf(json, "aws_ecs_service").filter(([n]) => n.startsWith("service-site_"));
     const [[policy]] = resourcesOf(json, "aws_iam_role_policy").filter(([n]) =>
       n.includes("blue-green_role"),
     );

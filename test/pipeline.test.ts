@@ -12,6 +12,7 @@ import {
   resourcesOf,
   type StackJson,
   synthConfig,
+  withoutServices,
 } from "./support/synth";
 
 describe.each(["dev", "prod"])("the %s delivery pipeline", (env) => {
@@ -24,12 +25,16 @@ describe.each(["dev", "prod"])("the %s delivery pipeline", (env) => {
   const refTo = (type: string, part: string, attr: string) =>
     ref(type, resourcesOf(json, type).filter(([n]) => n.includes(part))[0][0], attr);
   beforeAll(() => {
-    json = synthConfig(config);
+    // The site's view; the api beside it: test/service-instances.test.ts.
+    json = withoutServices(synthConfig(config), ["api"]);
     [[, pipeline]] = resourcesOf(json, "aws_codepipeline");
   });
 
   it("is a V2 pipeline started by pushes to the branch that touch the image sources", () => {
-    expect(pipeline).toMatchObject({ pipeline_type: "V2", execution_mode: config.pipeline.executionMode });
+    expect(pipeline).toMatchObject({
+      pipeline_type: "V2",
+      execution_mode: config.services[0].pipeline.executionMode,
+    });
     expect(pipeline.trigger).toEqual([
       {
         provider_type: "CodeStarSourceConnection",
@@ -37,7 +42,7 @@ describe.each(["dev", "prod"])("the %s delivery pipeline", (env) => {
           source_action_name: "Source",
           push: [
             {
-              branches: { includes: [config.pipeline.branch] },
+              branches: { includes: [config.services[0].pipeline.branch] },
               file_paths: { includes: ["docker/**", "test/docker/**", "package-lock.json"] },
             },
           ],
@@ -54,14 +59,15 @@ describe.each(["dev", "prod"])("the %s delivery pipeline", (env) => {
       provider: "CodeStarSourceConnection",
       configuration: {
         ConnectionArn: ref("aws_codestarconnections_connection", connName, "arn"),
-        FullRepositoryId: config.pipeline.repository,
-        BranchName: config.pipeline.branch,
+        FullRepositoryId: config.services[0].pipeline.repository,
+        BranchName: config.services[0].pipeline.branch,
         DetectChanges: "false",
       },
     });
-    expect(json.output?.connection_status.value).toBe(
-      ref("aws_codestarconnections_connection", connName, "connection_status"),
-    );
+    // Keyed by service: the api's pipeline has a connection of its own.
+    const status = json.output?.connection_status.value;
+    expect(Object.keys(status).sort()).toEqual(["api", "site"]);
+    expect(status.site).toBe(ref("aws_codestarconnections_connection", connName, "connection_status"));
   });
 
   it(`runs ${blueGreen ? "source, build, a manual approval announced on the topic, deploy" : "source, build, deploy (no approval outside production)"}`, () => {
@@ -94,7 +100,9 @@ describe.each(["dev", "prod"])("the %s delivery pipeline", (env) => {
       policyOf(resourceNamed(json, "aws_s3_bucket_policy", "pipeline_artifacts_").policy).Statement[0].Sid,
     ).toBe("DenyInsecureTransport");
     const lifecycle = resourceNamed(json, "aws_s3_bucket_lifecycle_configuration", "pipeline_artifacts_");
-    expect(lifecycle.rule[0].expiration).toEqual([{ days: config.pipeline.artifactRetentionDays }]);
+    expect(lifecycle.rule[0].expiration).toEqual([
+      { days: config.services[0].pipeline.artifactRetentionDays },
+    ]);
     for (const [, project] of resourcesOf(json, "aws_codebuild_project"))
       expect(project.encryption_key).toBe(keyArn);
   });
@@ -113,7 +121,7 @@ describe.each(["dev", "prod"])("the %s delivery pipeline", (env) => {
       const logGroup = resourcesOf(json, "aws_cloudwatch_log_group").find(
         ([n]) => group === ref("aws_cloudwatch_log_group", n, "name"),
       )?.[1];
-      expect(logGroup).toMatchObject({ retention_in_days: config.pipeline.logRetentionDays });
+      expect(logGroup).toMatchObject({ retention_in_days: config.services[0].pipeline.logRetentionDays });
       expect(logGroup?.kms_key_id).toMatch(/^\$\{aws_kms_key\./);
     }
   });
@@ -126,7 +134,7 @@ describe.each(["dev", "prod"])("the %s delivery pipeline", (env) => {
     expect(vars[BUILD_ENV.templateTaskDefinitionArn].value).toBe(
       ref("aws_ecs_task_definition", taskDef, "arn"),
     );
-    expect(vars[BUILD_ENV.deploymentMode].value).toBe(config.deployment.mode);
+    expect(vars[BUILD_ENV.deploymentMode].value).toBe(config.services[0].deployment.mode);
     expect(vars[BUILD_ENV.webRepository].value).toBe(
       refTo("aws_ecr_repository", "repositories_web_", "name"),
     );
@@ -223,13 +231,19 @@ describe.each(["dev", "prod"])("the %s delivery pipeline", (env) => {
           ),
         })),
       });
+      // CodeDeploy shifts the service's rules, not the listeners' defaults: the rules leave their action to it.
       const groupIds = resourcesOf(json, "aws_lb_target_group").map(([n]) => `aws_lb_target_group.${n}.id`);
-      for (const l of [https, test])
+      for (const l of [https, test]) expect(l.lifecycle).toBeUndefined();
+      const rules = resourcesOf(json, "aws_lb_listener_rule").map(([, r]) => r);
+      expect(rules.map((r) => r.listener_arn).sort()).toEqual(
+        [ref("aws_lb_listener", httpsName, "arn"), ref("aws_lb_listener", testName, "arn")].sort(),
+      );
+      for (const r of rules)
         expect({
-          ...l.lifecycle,
-          replace_triggered_by: [...l.lifecycle.replace_triggered_by].sort(),
+          ...r.lifecycle,
+          replace_triggered_by: [...r.lifecycle.replace_triggered_by].sort(),
         }).toEqual({
-          ignore_changes: ["default_action"],
+          ignore_changes: ["action"],
           replace_triggered_by: groupIds.sort(),
         });
     });

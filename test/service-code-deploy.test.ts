@@ -16,8 +16,10 @@ const root = mkdtempSync(join(tmpdir(), "fws-code-deploy-"));
 const config = loadConfig("config/prod.yaml");
 synthToDir([config], join(root, "out"));
 const stackJson = require(join(root, "out", "stacks", "prod", "cdk.tf.json"));
-const [[serviceName, service]] = resourcesOf(stackJson, "aws_ecs_service");
-const [[clusterName, clusterBody]] = resourcesOf(stackJson, "aws_ecs_cluster");
+// The blue/green site (prod's api rolls).
+const site = ([n]: [string, unknown]) => n.startsWith("service-site_");
+const [[serviceName, service]] = resourcesOf(stackJson, "aws_ecs_service").filter(site);
+const [[clusterName, clusterBody]] = resourcesOf(stackJson, "aws_ecs_cluster").filter(site);
 const cluster = `arn:aws:ecs:eu-west-1:222222222222:cluster/${clusterBody.name}`;
 
 /** A state holding the running service: config's values except `running`. */
@@ -79,7 +81,7 @@ const plan = (running: Record<string, unknown>, name: string) =>
 
 describe("a blue/green service after a day-2 change of config", () => {
   it("plans no in-place change of what ECS refuses under CODE_DEPLOY: the next deployment carries it", () => {
-    expect(config.deployment.mode).toBe("blueGreen");
+    expect(config.services[0].deployment.mode).toBe("blueGreen");
     // Subnets, security group, platform version and capacity as they were before the change.
     const result = plan(
       {
@@ -104,7 +106,7 @@ describe("a blue/green service after a day-2 change of config", () => {
   });
 
   it("fails the plan on a change of ECS Exec, saying how to roll it out", () => {
-    expect(config.service.execEnabled).toBe(false);
+    expect(config.services[0].execEnabled).toBe(false);
     const result = plan({ enable_execute_command: true }, "exec");
     const problems = result.problems.join("\n");
     expect(problems).toContain(

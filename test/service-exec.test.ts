@@ -19,15 +19,18 @@ network:
 
 const EXEC_AGENT_PATHS = Object.values(AGENT);
 
+/** The site's task (dev's api runs without exec). */
 const containersOf = (json: ReturnType<typeof synthConfig>) => {
-  const [[, task]] = resourcesOf(json, "aws_ecs_task_definition");
+  const [[, task]] = resourcesOf(json, "aws_ecs_task_definition").filter(([n]) =>
+    n.startsWith("service-site_"),
+  );
   return { task, containers: JSON.parse(task.container_definitions) as Record<string, any>[] };
 };
 
 describe("ECS Exec with read-only root filesystems", () => {
   it("mounts a writable task volume of its own at every agent path in every container when exec is on", () => {
     const config = loadConfig("config/dev.yaml");
-    expect(config.service.execEnabled).toBe(true);
+    expect(config.services[0].execEnabled).toBe(true);
     const { task, containers } = containersOf(synthConfig(config));
     const volumes = (task.volume as { name: string }[]).map((v) => v.name);
     const seen = new Set<string>();
@@ -47,7 +50,7 @@ describe("ECS Exec with read-only root filesystems", () => {
 
   it("adds no agent volume when exec is off", () => {
     const config = loadConfig("config/prod.yaml");
-    expect(config.service.execEnabled).toBe(false);
+    expect(config.services[0].execEnabled).toBe(false);
     const { task, containers } = containersOf(synthConfig(config));
     const paths = containers.flatMap((c) =>
       (c.mountPoints as { containerPath: string }[]).map((m) => m.containerPath),

@@ -19,16 +19,18 @@ import {
   resourcesOf,
   type StackJson,
   synthConfig,
+  withoutServices,
 } from "./support/synth";
 
-describe.each(["dev", "prod"])("the %s service", (env) => {
+describe.each(["dev", "prod"])("the %s site service", (env) => {
   const config = loadConfig(`config/${env}.yaml`);
-  const svc = config.service;
+  const svc = config.services[0];
   let json: StackJson;
   let containers: Record<string, any>[];
   let task: Record<string, any>;
   beforeAll(() => {
-    json = synthConfig(config);
+    // The site; the api beside it has tests of its own (service-instances, service-single-health).
+    json = withoutServices(synthConfig(config), ["api"]);
     [[, task]] = resourcesOf(json, "aws_ecs_task_definition");
     containers = JSON.parse(task.container_definitions);
   });
@@ -225,16 +227,25 @@ describe.each(["dev", "prod"])("the %s service", (env) => {
       );
       return;
     }
-    // Blue/green: a swap moves traffic to the other target group, so requests are counted at the ALB and
-    // divided by the running tasks; the target-group metric would drop to zero after every deployment.
+    // Blue/green: a swap moves traffic to the other target group, so the service's requests are the sum over
+    // its own two groups (no other service's), divided by the running tasks; one group's metric would drop
+    // to zero after every deployment.
     const metrics = policies[2].customized_metric_specification.metrics;
-    expect(metrics.map((m: any) => m.id)).toEqual(["requests", "tasks", "perTask"]);
-    expect(metrics[0].metric_stat.metric).toMatchObject({
-      metric_name: "RequestCount",
-      dimensions: [{ name: "LoadBalancer", value: ref("aws_lb", albName, "arn_suffix") }],
-    });
-    expect(metrics[1].metric_stat.metric.metric_name).toBe("RunningTaskCount");
-    expect(metrics[2]).toMatchObject({ expression: "requests / tasks", return_data: true });
+    expect(metrics.map((m: any) => m.id)).toEqual(["group0", "group1", "requests", "tasks", "perTask"]);
+    const groups = resourcesOf(json, "aws_lb_target_group")
+      .map(([n]) => n)
+      .sort((a, b) => Number(a.includes("green")) - Number(b.includes("green")));
+    for (const [i, group] of groups.entries())
+      expect(metrics[i].metric_stat.metric).toMatchObject({
+        metric_name: "RequestCount",
+        dimensions: [
+          { name: "LoadBalancer", value: ref("aws_lb", albName, "arn_suffix") },
+          { name: "TargetGroup", value: ref("aws_lb_target_group", group, "arn_suffix") },
+        ],
+      });
+    expect(metrics[2]).toMatchObject({ expression: "FILL(group0, 0) + FILL(group1, 0)", return_data: false });
+    expect(metrics[3].metric_stat.metric.metric_name).toBe("RunningTaskCount");
+    expect(metrics[4]).toMatchObject({ expression: "requests / tasks", return_data: true });
   });
 
   it(
@@ -371,8 +382,8 @@ describe("the stack's outputs", () => {
     expect(outputs.url.value).toBe("https://www.example.com");
     const resolved = (text: string) =>
       resolveText(text, stackSubstitutions(json, { account: "222222222222", region: "eu-west-1" }));
-    expect(resolved(outputs.cluster_name.value)).toBe("fws-prod-site");
-    const logGroups = outputs.log_group_names.value as Record<string, string>;
+    expect(resolved(outputs.cluster_name.value.site)).toBe("fws-prod-site");
+    const logGroups = outputs.log_group_names.value.site as Record<string, string>;
     expect({ web: resolved(logGroups.web), app: resolved(logGroups.app) }).toEqual({
       web: "/fws/prod/site/web",
       app: "/fws/prod/site/app",

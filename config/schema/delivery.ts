@@ -55,6 +55,14 @@ const pipelineFields = z.strictObject({
       message: "expected a CodeConnections connection ARN",
     })
     .optional(),
+  /**
+   * Use the connection the named service's pipeline creates (one connection, one approval, for both).
+   * @default none (this pipeline creates its own, or uses connectionArn)
+   */
+  connectionFrom: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{0,14}[a-z0-9]$/, { message: "expected the name of another service" })
+    .optional(),
   /** Paths whose change starts the pipeline (a docs-only change does not deploy). @default ["docker/**", "test/docker/**", "package-lock.json"] */
   filePaths: z.array(z.string().min(1)).min(1).default(["docker/**", "test/docker/**", "package-lock.json"]),
   /** QUEUED runs every push in turn; SUPERSEDED lets a newer push overtake a waiting one. @default "SUPERSEDED" */
@@ -83,6 +91,9 @@ function pipelineChecks(p: z.output<typeof pipelineFields>, ctx: z.RefinementCtx
       ["repository"],
       "expected owner/name of the repository to build when the pipeline is enabled, got nothing",
     );
+  }
+  if (p.connectionArn && p.connectionFrom) {
+    add(["connectionFrom"], "expected connectionArn or connectionFrom, not both, got both");
   }
   if (p.baseImageSource === "pull-through-cache" && !p.dockerHubCredentialsArn) {
     add(

@@ -9,9 +9,12 @@ export const TLS_POLICIES = [
   "ELBSecurityPolicy-TLS13-1-2-FIPS-2023-04",
 ] as const;
 
-const hostname = z.string().regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, {
-  message: "expected a lowercase DNS name such as app.example.com",
-});
+/** A lowercase DNS name, as a certificate, a record and a Host condition take it. */
+export const hostname = z
+  .string()
+  .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, {
+    message: "expected a lowercase DNS name such as app.example.com",
+  });
 
 const domain = z.strictObject({
   /** The service's DNS name, e.g. app.example.com; the certificate covers exactly this name. */

@@ -128,14 +128,16 @@ const autoscaling = z.strictObject({
     .optional(),
 });
 
-const serviceFields = z.strictObject({
-  /** The service's name, unique in the environment; part of every name of its resources. @default "site" */
-  name: z
-    .string()
-    .regex(/^[a-z][a-z0-9-]{0,14}[a-z0-9]$/, {
-      message: "expected 2-16 lowercase letters, digits or hyphens",
-    })
-    .default("site"),
+/** A service's name: unique in the environment, part of every name of its resources. */
+export const serviceName = z.string().regex(/^[a-z][a-z0-9-]{0,14}[a-z0-9]$/, {
+  message: "expected 2-16 lowercase letters, digits or hyphens",
+});
+
+/** The one-service form's `service.name`, and the name a `services` entry takes from its key. */
+export const DEFAULT_SERVICE_NAME = "site";
+
+/** A service's own section: what runs, how it scales, its images, secrets and logs (its name is its key). */
+export const serviceFields = z.strictObject({
   /** `nginx-uwsgi`: nginx in front of uwsgi; `single`: one app image on a port. @default "nginx-uwsgi" */
   containers: z.enum(["nginx-uwsgi", "single"]).default("nginx-uwsgi"),
   /** Port and health path of the single app container. */
@@ -208,7 +210,8 @@ const serviceFields = z.strictObject({
 
 type Service = z.output<typeof serviceFields>;
 
-function serviceChecks(s: Service, ctx: z.RefinementCtx): void {
+/** Checks within one service's section. */
+export function serviceChecks(s: Service, ctx: z.RefinementCtx): void {
   const add = adder(ctx);
   const mem = FARGATE_MEMORY[s.cpu];
   if (mem && (s.memory < mem.min || s.memory > mem.max || (s.memory - mem.min) % mem.step !== 0)) {
@@ -273,5 +276,3 @@ function secretChecks(s: Service, add: AddIssue): void {
     }
   }
 }
-
-export const service = serviceFields.superRefine(serviceChecks);

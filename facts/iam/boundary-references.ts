@@ -39,6 +39,8 @@ export const REFERENCE_PATTERNS: Readonly<Record<string, ReferencePattern>> = {
   "aws_iam_role.arn": { patterns: ["arn:{partition}:iam::{account}:role/{prefix}-*"] },
   "aws_kms_key.arn": { patterns: [at("kms", "key/*")], tagged: true },
   "aws_lb_listener.arn": { patterns: [at("elasticloadbalancing", "listener/app/{prefix}-*")] },
+  // A listener rule's ARN: listener-rule/app/<alb name>/<alb id>/<listener id>/<rule id>.
+  "aws_lb_listener_rule.arn": { patterns: [at("elasticloadbalancing", "listener-rule/app/{prefix}-*")] },
   "aws_s3_bucket.arn": { patterns: ["arn:{partition}:s3:::{prefix}-*"] },
   "aws_sns_topic.arn": { patterns: [at("sns", "{prefix}-*")] },
 };

@@ -8,8 +8,8 @@ import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
 import type { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import type { StackContext } from "../../constructs/context";
+import { DnsValidatedCertificate } from "../../constructs/dns-validated-certificate";
 import { MANAGED_POLICIES } from "../../facts/cloudfront";
-import { DnsValidatedCertificate } from "../load-balancer/certificate";
 import { CloudFrontAccessLogs } from "./cloudfront-access-logs";
 
 /** How CloudFront reaches the load balancer. */
@@ -22,6 +22,8 @@ export interface CloudFrontDistributionProps {
   /** us-east-1, where CloudFront's certificate, web ACL and logging live. */
   readonly usEast1: { readonly provider: TerraformProvider; readonly context: StackContext };
   readonly domain: { readonly name: string; readonly hostedZoneId: string };
+  /** The services' other host names: aliases of the distribution, names on its certificate, records. @default [] */
+  readonly hosts?: string[];
   /** Validation records of the regional certificate for the same name: reused, not written twice. */
   readonly validationRecordFqdns: string[];
   /** The name CloudFront connects to, which the ALB's certificate covers. */
@@ -61,8 +63,10 @@ export class CloudFrontDistribution extends Construct {
     super(scope, id);
     const ctx = props.context;
     const east = props.usEast1;
+    const hosts = (props.hosts ?? []).filter((h) => h !== props.domain.name);
     const certificate = new DnsValidatedCertificate(this, "certificate", {
       domainName: props.domain.name,
+      subjectAlternativeNames: hosts.length > 0 ? hosts : undefined,
       hostedZoneId: props.domain.hostedZoneId,
       existingValidationRecordFqdns: props.validationRecordFqdns,
       provider: east.provider,
@@ -133,7 +137,7 @@ export class CloudFrontDistribution extends Construct {
     this.distribution = new CloudfrontDistribution(this, "distribution", {
       enabled: true,
       comment: `${ctx.naming.prefix}: ${props.domain.name}`,
-      aliases: [props.domain.name],
+      aliases: [props.domain.name, ...hosts],
       httpVersion: "http2and3",
       isIpv6Enabled: true,
       priceClass: props.priceClass,
@@ -166,18 +170,23 @@ export class CloudFrontDistribution extends Construct {
     this.aliasName = props.domain.name;
     this.arn = this.distribution.arn;
 
-    for (const type of ["A", "AAAA"]) {
-      new Route53Record(this, `alias-${type.toLowerCase()}`, {
-        zoneId: props.domain.hostedZoneId,
-        name: props.domain.name,
-        type,
-        alias: {
-          name: this.distribution.domainName,
-          zoneId: this.distribution.hostedZoneId,
-          evaluateTargetHealth: false,
-        },
-      });
-    }
+    const records = [
+      { suffix: "", name: props.domain.name },
+      ...hosts.map((h) => ({ suffix: `-${h}`, name: h })),
+    ];
+    for (const { suffix, name } of records)
+      for (const type of ["A", "AAAA"]) {
+        new Route53Record(this, `alias-${type.toLowerCase()}${suffix}`, {
+          zoneId: props.domain.hostedZoneId,
+          name,
+          type,
+          alias: {
+            name: this.distribution.domainName,
+            zoneId: this.distribution.hostedZoneId,
+            evaluateTargetHealth: false,
+          },
+        });
+      }
 
     const logs = new CloudFrontAccessLogs(this, "access-logs", {
       context: east.context,

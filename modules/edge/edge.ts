@@ -4,11 +4,11 @@ import { Construct } from "constructs";
 import type { EdgeMode } from "../../config/schema/edge";
 import type { WafConfig } from "../../config/schema/waf";
 import type { StackContext } from "../../constructs/context";
+import type { Exposure } from "../../constructs/exposure";
 import { KmsKey } from "../../constructs/kms-key";
 import { WebAcl } from "../../constructs/waf/web-acl";
 import { WebAclAssociation } from "../../constructs/waf/web-acl-association";
 import { ORIGIN_FACING_PREFIX_LISTS } from "../../facts/cloudfront";
-import type { Exposure } from "../load-balancer/load-balancer";
 import { CloudFrontDistribution } from "./distribution";
 
 export interface EdgeSettings {
@@ -86,6 +86,8 @@ export interface EdgeProps {
     readonly aliasName?: string;
     readonly validationRecordFqdns?: string[];
   };
+  /** Every service's host names besides the domain's: aliases and records of the distribution. @default [] */
+  readonly hosts?: string[];
   /** The origin secret (cloudfront-public-alb). */
   readonly originSecret?: string;
 }
@@ -140,6 +142,7 @@ export class Edge extends Construct {
       context: ctx,
       usEast1: east,
       domain: lb.domain,
+      hosts: props.hosts,
       validationRecordFqdns: lb.validationRecordFqdns,
       originDomainName: lb.aliasName,
       origin:

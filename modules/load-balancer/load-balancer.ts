@@ -1,38 +1,16 @@
 import { Lb } from "@cdktf/provider-aws/lib/lb";
 import { LbListener, type LbListenerDefaultAction } from "@cdktf/provider-aws/lib/lb-listener";
-import { LbListenerRule } from "@cdktf/provider-aws/lib/lb-listener-rule";
-import type { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { Construct } from "constructs";
 import type { StackContext } from "../../constructs/context";
+import { DnsValidatedCertificate } from "../../constructs/dns-validated-certificate";
+import type { Exposure } from "../../constructs/exposure";
 import { ALB_LOG_PREFIXES, albLogBuckets } from "./alb-log-buckets";
-import { DnsValidatedCertificate } from "./certificate";
-import { serviceTargetGroup, type TargetSettings } from "./target-group";
 
-/**
- * Who may reach the load balancer; decides its scheme, security groups and listeners.
- * - `internet`: internet-facing, 443 (and 80, which redirects) from anywhere.
- * - `vpc`: internal, in private subnets, 443 from the VPC only (a CloudFront VPC origin), or only from
- *   CloudFront's VPC-origin security group once its id is known (it exists after the first apply).
- * - `cloudfront`: internet-facing, 443 only from CloudFront's origin-facing prefix list, and only
- *   requests carrying the secret origin header are forwarded (the rest get 403).
- */
-export type Exposure =
-  | { readonly kind: "internet" }
-  | {
-      readonly kind: "vpc";
-      /** `CloudFront-VPCOrigins-Service-SG`: the only source of 443 when given. @default the VPC's range */
-      readonly cloudFrontSecurityGroupId?: string;
-    }
-  | {
-      readonly kind: "cloudfront";
-      readonly prefixListId: string;
-      /** Header CloudFront adds; any of the values passes (two during a rotation). */
-      readonly originHeader: { readonly name: string; readonly values: string[] };
-    };
+export type { Exposure };
 
 export interface LoadBalancerProps {
   readonly context: StackContext;
@@ -47,6 +25,11 @@ export interface LoadBalancerProps {
   readonly domain?: { readonly name: string; readonly hostedZoneId: string };
   /** Name of the alias record pointing at the ALB (the origin name behind CloudFront). @default domain.name */
   readonly aliasName?: string;
+  /**
+   * The services' other host names: each is a name on the certificate and, for an internet-facing ALB without
+   * CloudFront, an alias record. @default [] (domain.name only)
+   */
+  readonly hosts?: string[];
   /** TLS policy of the HTTPS listener. */
   readonly sslPolicy: string;
   readonly idleTimeoutSeconds: number;
@@ -54,19 +37,25 @@ export interface LoadBalancerProps {
   readonly desyncMitigationMode: "defensive" | "strictest";
   /** Days access and connection logs are kept. */
   readonly logRetentionDays: number;
-  /** What the listeners forward to. */
-  readonly target: TargetSettings;
   /**
-   * Blue/green deployments: a second target group and a test listener on this port, reachable only from
-   * these CIDRs. @default none (rolling deployments)
+   * A test listener on this port, reachable only from these CIDRs, for services that deploy blue/green.
+   * @default none (every service rolls)
    */
-  readonly blueGreen?: { readonly testListenerPort: number; readonly testListenerCidrs: string[] };
+  readonly testListener?: { readonly port: number; readonly cidrs: string[] };
+}
+
+/** What a request must carry, besides its service's hosts and paths, to be forwarded at all. */
+export interface RequiredHeader {
+  readonly name: string;
+  readonly values: string[];
 }
 
 /**
- * The Application Load Balancer: HTTPS with a current TLS policy and a DNS-validated certificate, HTTP
- * redirected to HTTPS, access and connection logs, an IP target group for the service, and a security
- * group that admits 80/443 and sends only to the targets it is told about.
+ * The Application Load Balancer every service of the environment shares: HTTPS with a current TLS policy
+ * and a DNS-validated certificate naming every host, HTTP redirected to HTTPS, access and connection logs,
+ * and a security group that admits 80/443 and sends only to the targets it is told about. Its listeners
+ * answer 404 (403 behind cloudfront-public-alb) to what no service's rule takes; each service adds its
+ * own target groups and rules (modules/service/routing.ts).
  */
 export class LoadBalancer extends Construct {
   readonly arn: string;
@@ -75,10 +64,10 @@ export class LoadBalancer extends Construct {
   readonly dnsName: string;
   readonly zoneId: string;
   readonly securityGroupId: string;
-  /** The (blue) target group the service starts in. */
-  readonly targetGroup: LbTargetGroup;
-  /** [blue] or, for blue/green deployments, [blue, green]. */
-  readonly targetGroups: LbTargetGroup[];
+  /** An internal ALB (in private subnets); its target groups' names say so. */
+  readonly internal: boolean;
+  /** Header every service's rule must also match (cloudfront-public-alb). @default none */
+  readonly requiredHeader?: RequiredHeader;
   /** Where CodeDeploy sends test traffic to the new tasks before the shift (blue/green). */
   readonly testListener?: LbListener;
   /** The listener that serves production traffic (HTTPS, or HTTP in an HTTP-only environment). */
@@ -193,21 +182,14 @@ export class LoadBalancer extends Construct {
     this.dnsName = alb.dnsName;
     this.zoneId = alb.zoneId;
 
-    this.targetGroup = serviceTargetGroup(this, ctx, props.vpcId, props.target, "blue", internal);
-    this.targetGroups = [this.targetGroup];
-    if (props.blueGreen)
-      this.targetGroups.push(serviceTargetGroup(this, ctx, props.vpcId, props.target, "green", internal));
-    // CodeDeploy rewrites the listeners' default actions during a blue/green deployment: Terraform must not
-    // undo it. So a listener cannot be moved to a replaced target group in place; it is replaced with it.
-    const listenerLifecycle = props.blueGreen
-      ? {
-          ignoreChanges: ["default_action"],
-          replaceTriggeredBy: this.targetGroups.map(
-            (g) => `${g.terraformResourceType}.${g.friendlyUniqueId}.id`,
-          ),
-        }
-      : undefined;
-    const forward = [{ type: "forward", targetGroupArn: this.targetGroup.arn }];
+    this.internal = internal;
+    if (exposure.kind === "cloudfront") this.requiredHeader = exposure.originHeader;
+    // No service by default: a request no service's rule takes gets a 404 (behind CloudFront's header
+    // check, one without the header a 403).
+    const fixed = (statusCode: string, messageBody: string): LbListenerDefaultAction[] => [
+      { type: "fixed-response", fixedResponse: { statusCode, contentType: "text/plain", messageBody } },
+    ];
+    const notFound = fixed("404", "Not Found");
     const listener = (
       id: string,
       port: number,
@@ -221,57 +203,42 @@ export class LoadBalancer extends Construct {
         ...(certificateArn ? { sslPolicy: props.sslPolicy, certificateArn } : {}),
         routingHttpResponseServerEnabled: false,
         defaultAction,
-        lifecycle: listenerLifecycle,
       });
     const testListener = (certificateArn?: string) => {
-      if (!props.blueGreen) return undefined;
-      const port = props.blueGreen.testListenerPort;
-      props.blueGreen.testListenerCidrs.forEach((cidr, i) => {
+      if (!props.testListener) return undefined;
+      const port = props.testListener.port;
+      props.testListener.cidrs.forEach((cidr, i) => {
         ingress(`ingress-test-${i}`, group.id, port, "Test traffic to new tasks (blue/green)", {
           cidrIpv4: cidr,
         });
       });
-      return listener("test", port, forward, certificateArn);
+      return listener("test", port, notFound, certificateArn);
     };
 
     if (!props.domain) {
-      this.productionListener = listener("http", 80, forward);
+      this.productionListener = listener("http", 80, notFound);
       this.testListener = testListener();
       this.url = `http://${alb.dnsName}`;
       return;
     }
     const aliasName = props.aliasName ?? props.domain.name;
+    // Every host is on the certificate, behind CloudFront too: CloudFront's us-east-1 certificate for the
+    // same names reuses these validation records.
+    const hosts = (props.hosts ?? []).filter((h) => h !== props.domain?.name);
+    const names = [...new Set([aliasName, ...hosts])].filter((n) => n !== props.domain?.name);
     const certificate = new DnsValidatedCertificate(this, "certificate", {
       domainName: props.domain.name,
-      subjectAlternativeNames: aliasName === props.domain.name ? undefined : [aliasName],
+      subjectAlternativeNames: names.length > 0 ? names : undefined,
       hostedZoneId: props.domain.hostedZoneId,
     });
     this.validationRecordFqdns = certificate.validationRecordFqdns;
-    const forbidden = [
-      {
-        type: "fixed-response",
-        fixedResponse: { statusCode: "403", contentType: "text/plain", messageBody: "Forbidden" },
-      },
-    ];
     this.productionListener = listener(
       "https",
       443,
-      exposure.kind === "cloudfront" ? forbidden : forward,
+      exposure.kind === "cloudfront" ? fixed("403", "Forbidden") : notFound,
       certificate.arn,
     );
     this.testListener = testListener(certificate.arn);
-    if (exposure.kind === "cloudfront") {
-      new LbListenerRule(this, "from-cloudfront", {
-        listenerArn: this.productionListener.arn,
-        priority: 10,
-        condition: [
-          {
-            httpHeader: { httpHeaderName: exposure.originHeader.name, values: exposure.originHeader.values },
-          },
-        ],
-        action: forward,
-      });
-    }
     if (exposure.kind === "internet") {
       new LbListener(this, "http-redirect", {
         loadBalancerArn: alb.arn,
@@ -286,12 +253,16 @@ export class LoadBalancer extends Construct {
     // An internal ALB gets no record: a public zone would publish its private addresses, and the VPC origin
     // reaches it by ARN (the name only has to match the certificate).
     if (!internal) {
-      new Route53Record(this, "alias", {
-        zoneId: props.domain.hostedZoneId,
-        name: aliasName,
-        type: "A",
-        alias: { name: alb.dnsName, zoneId: alb.zoneId, evaluateTargetHealth: true },
-      });
+      const record = (id: string, name: string) =>
+        new Route53Record(this, id, {
+          zoneId: props.domain?.hostedZoneId ?? "",
+          name,
+          type: "A",
+          alias: { name: alb.dnsName, zoneId: alb.zoneId, evaluateTargetHealth: true },
+        });
+      record("alias", aliasName);
+      // Behind CloudFront the hosts' records point at the distribution (modules/edge).
+      if (!props.aliasName) for (const host of hosts) record(`alias-${host}`, host);
     }
     this.url = `https://${aliasName}`;
   }

@@ -279,6 +279,11 @@ export function metricsOf(spec: AlarmSpec): MetricSpec[] {
   return [spec.metric, ...Object.values(spec.math?.metrics ?? {})].filter((m): m is MetricSpec => !!m);
 }
 
+/** True when the alarm watches the load balancer as a whole (no target group, no service): one per environment. */
+export function isLoadBalancerWide(spec: AlarmSpec): boolean {
+  return metricsOf(spec).every((m) => Object.keys(m.dimensions).join() === "LoadBalancer");
+}
+
 /** True when the alarm watches one target group (a blue/green pair needs it once per group). */
 export function usesTargetGroup(spec: AlarmSpec): boolean {
   return metricsOf(spec).some((m) => m.dimensions.TargetGroup !== undefined);

@@ -1,17 +1,24 @@
 import type { MetricSpec } from "./alarm-catalog";
 import { DASHBOARD_LOG_QUERY } from "./log-queries";
 
-export interface DashboardInput {
-  readonly region: string;
-  readonly loadBalancer: string;
-  /** Every target group traffic may be in (blue/green: both): each target-group graph draws all of them. */
+/** One service's row of graphs. */
+export interface DashboardService {
+  readonly name: string;
+  /** Every target group its traffic may be in (blue/green: both): each target-group graph draws all of them. */
   readonly targetGroups: readonly string[];
   readonly cluster: string;
   readonly service: string;
-  /** ARNs of every alarm, for the alarm status widget. */
-  readonly alarmArns: string[];
   /** The web container's log group, for the Logs Insights widget. */
   readonly webLogGroup: string;
+}
+
+export interface DashboardInput {
+  readonly region: string;
+  readonly loadBalancer: string;
+  /** The services, a row of graphs each. */
+  readonly services: readonly DashboardService[];
+  /** ARNs of every alarm, for the alarm status widget. */
+  readonly alarmArns: string[];
   /** WAF web ACL name and region (`us-east-1` for CloudFront scope), when the edge has one. */
   readonly waf?: { readonly webAcl: string; readonly region: string; readonly scopeRegion?: string };
 }
@@ -32,29 +39,21 @@ interface Widget {
   properties: Record<string, unknown>;
 }
 
-/** The environment's dashboard body: requests, errors, latency, health, ECS, WAF, alarms, logs. */
+const alb = (metricName: string, stat: string, dimensions: Record<string, string>): MetricSpec => ({
+  namespace: "AWS/ApplicationELB",
+  metricName,
+  dimensions,
+  stat,
+  periodSeconds: 60,
+});
+
+/**
+ * The environment's dashboard body: the load balancer's requests and errors, then a row per service
+ * (errors, latency, health, ECS), WAF, alarms, and a Logs Insights table per service.
+ */
 export function dashboardBody(input: DashboardInput): string {
   const lb = { LoadBalancer: input.loadBalancer };
-  const groups = input.targetGroups;
-  const names =
-    groups.length === 1
-      ? [""]
-      : groups.map((_, i) => (i === 0 ? " (blue)" : i === 1 ? " (green)" : ` (group ${i + 1})`));
-  /** One line per target group, labelled by group when there are several. */
-  const perGroup = (metricName: string, stat: string, label: string): Metric[] =>
-    groups.map((g, i) =>
-      metric(alb(metricName, stat, { LoadBalancer: input.loadBalancer, TargetGroup: g }), {
-        label: `${label}${names[i]}`,
-      }),
-    );
-  const ecs = { ClusterName: input.cluster, ServiceName: input.service };
-  const alb = (metricName: string, stat: string, dimensions: Record<string, string>): MetricSpec => ({
-    namespace: "AWS/ApplicationELB",
-    metricName,
-    dimensions,
-    stat,
-    periodSeconds: 60,
-  });
+  const several = input.services.length > 1;
   const graph = (title: string, metrics: Metric[], extra: Record<string, unknown> = {}): Widget => ({
     type: "metric",
     width: 12,
@@ -62,28 +61,12 @@ export function dashboardBody(input: DashboardInput): string {
     properties: { title, region: input.region, view: "timeSeries", metrics, ...extra },
   });
   const widgets: Widget[] = [
-    graph("Requests", [metric(alb("RequestCount", "Sum", lb))]),
-    graph("Errors", [
-      ...perGroup("HTTPCode_Target_5XX_Count", "Sum", "target 5XX"),
+    graph("Requests", [
+      metric(alb("RequestCount", "Sum", lb), { label: "all services" }),
       metric(alb("HTTPCode_ELB_5XX_Count", "Sum", lb), { label: "ALB 5XX" }),
-      ...perGroup("HTTPCode_Target_4XX_Count", "Sum", "target 4XX"),
+      metric(alb("HTTPCode_ELB_4XX_Count", "Sum", lb), { label: "ALB 4XX (no service's route: 404)" }),
     ]),
-    graph(
-      "Target response time",
-      ["p50", "p90", "p99"].flatMap((p) => perGroup("TargetResponseTime", p, p)),
-    ),
-    graph("Target health", [
-      ...perGroup("HealthyHostCount", "Minimum", "healthy"),
-      ...perGroup("UnHealthyHostCount", "Maximum", "unhealthy"),
-    ]),
-    graph("ECS CPU and memory", [
-      ["AWS/ECS", "CPUUtilization", ...Object.entries(ecs).flat(), { stat: "Average", label: "CPU %" }],
-      ["AWS/ECS", "MemoryUtilization", ...Object.entries(ecs).flat(), { stat: "Average", label: "memory %" }],
-    ]),
-    graph("Running tasks", [
-      ["ECS/ContainerInsights", "RunningTaskCount", ...Object.entries(ecs).flat(), { stat: "Average" }],
-      ["ECS/ContainerInsights", "DesiredTaskCount", ...Object.entries(ecs).flat(), { stat: "Average" }],
-    ]),
+    ...input.services.flatMap((s) => serviceRow(input, s, several ? `${s.name}: ` : "", graph)),
   ];
   if (input.waf) {
     const dims = [
@@ -104,19 +87,69 @@ export function dashboardBody(input: DashboardInput): string {
       ),
     );
   }
-  widgets.push(
-    { type: "alarm", width: 24, height: 4, properties: { title: "Alarms", alarms: input.alarmArns } },
-    {
+  widgets.push({
+    type: "alarm",
+    width: 24,
+    height: 4,
+    properties: { title: "Alarms", alarms: input.alarmArns },
+  });
+  for (const s of input.services) {
+    widgets.push({
       type: "log",
       width: 24,
       height: 8,
       properties: {
-        title: "Top 5XX paths and slowest upstream times (nginx)",
+        title: `${several ? `${s.name}: ` : ""}Top 5XX paths and slowest upstream times (nginx)`,
         region: input.region,
         view: "table",
-        query: `SOURCE '${input.webLogGroup}' | ${DASHBOARD_LOG_QUERY}`,
+        query: `SOURCE '${s.webLogGroup}' | ${DASHBOARD_LOG_QUERY}`,
       },
-    },
-  );
+    });
+  }
   return JSON.stringify({ widgets });
+}
+
+/** A service's graphs: its target groups' errors, latency and health, its tasks' CPU, memory and count. */
+function serviceRow(
+  input: DashboardInput,
+  s: DashboardService,
+  title: string,
+  graph: (title: string, metrics: Metric[]) => Widget,
+): Widget[] {
+  const groups = s.targetGroups;
+  const names =
+    groups.length === 1
+      ? [""]
+      : groups.map((_, i) => (i === 0 ? " (blue)" : i === 1 ? " (green)" : ` (group ${i + 1})`));
+  /** One line per target group, labelled by group when there are several. */
+  const perGroup = (metricName: string, stat: string, label: string): Metric[] =>
+    groups.map((g, i) =>
+      metric(alb(metricName, stat, { LoadBalancer: input.loadBalancer, TargetGroup: g }), {
+        label: `${label}${names[i]}`,
+      }),
+    );
+  const ecs = { ClusterName: s.cluster, ServiceName: s.service };
+  return [
+    graph(`${title}Errors`, [
+      ...perGroup("RequestCount", "Sum", "requests"),
+      ...perGroup("HTTPCode_Target_5XX_Count", "Sum", "target 5XX"),
+      ...perGroup("HTTPCode_Target_4XX_Count", "Sum", "target 4XX"),
+    ]),
+    graph(
+      `${title}Target response time`,
+      ["p50", "p90", "p99"].flatMap((p) => perGroup("TargetResponseTime", p, p)),
+    ),
+    graph(`${title}Target health`, [
+      ...perGroup("HealthyHostCount", "Minimum", "healthy"),
+      ...perGroup("UnHealthyHostCount", "Maximum", "unhealthy"),
+    ]),
+    graph(`${title}ECS CPU and memory`, [
+      ["AWS/ECS", "CPUUtilization", ...Object.entries(ecs).flat(), { stat: "Average", label: "CPU %" }],
+      ["AWS/ECS", "MemoryUtilization", ...Object.entries(ecs).flat(), { stat: "Average", label: "memory %" }],
+    ]),
+    graph(`${title}Running tasks`, [
+      ["ECS/ContainerInsights", "RunningTaskCount", ...Object.entries(ecs).flat(), { stat: "Average" }],
+      ["ECS/ContainerInsights", "DesiredTaskCount", ...Object.entries(ecs).flat(), { stat: "Average" }],
+    ]),
+  ];
 }

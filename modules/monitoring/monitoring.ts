@@ -1,16 +1,14 @@
 import { CloudwatchDashboard } from "@cdktf/provider-aws/lib/cloudwatch-dashboard";
-import {
-  CloudwatchMetricAlarm,
-  type CloudwatchMetricAlarmMetricQuery,
-} from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
+import type { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { CloudwatchQueryDefinition } from "@cdktf/provider-aws/lib/cloudwatch-query-definition";
 import type { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import type { StackContext } from "../../constructs/context";
+import type { Naming } from "../../constructs/naming";
 import {
   type AlarmSpec,
+  isLoadBalancerWide,
   MAX_ROLLBACK_ALARMS,
-  type MetricSpec,
   metricsOf,
   type ServiceAlarmInput,
   serviceAlarmSpecs,
@@ -21,6 +19,7 @@ import { dashboardBody } from "./dashboard";
 import { DeploymentEvents } from "./deployment-events";
 import { latencyScaleOutSpec, natPortAllocationSpec, wafBlockedSpikeSpec } from "./environment-alarms";
 import { LOG_QUERIES } from "./log-queries";
+import { metricAlarm } from "./metric-alarm";
 
 export interface MonitoredService {
   /** The service's name in config. */
@@ -55,7 +54,8 @@ export interface MonitoringProps {
     readonly p90ScaleOutSeconds: number;
     readonly wafBlockedRequests: number;
   };
-  readonly service: MonitoredService;
+  /** The environment's services, each with its own alarms, dashboard rows and saved queries. */
+  readonly services: readonly MonitoredService[];
   /** NAT gateway ids: an alarm each on port-allocation errors. */
   readonly natGatewayIds: string[];
   /** The edge's web ACL, when there is one: a blocked-request spike alarm and a dashboard widget. */
@@ -74,17 +74,18 @@ export interface MonitoringProps {
 
 /**
  * Alarms (AWS's recommended set for ALB and ECS, plus NAT and WAF where they exist), the topic they
- * notify, deployment events, a dashboard and saved Logs Insights queries. The rollback alarms are a
- * named subset that deployments consume.
+ * notify, deployment events, a dashboard and saved Logs Insights queries. The load balancer's own alarms
+ * exist once; every service gets its own set. The rollback alarms are, per service, a named subset (its
+ * own and the load balancer's) that its deployments consume.
  */
 export class Monitoring extends Construct {
   readonly topicArn: string;
   /** The topic's key, which every publisher must be able to use. @default none with an unencrypted existing topic */
   readonly topicKeyArn?: string;
-  /** Alarms that roll a deployment back (≤ 10, the ECS and CodeDeploy limit). */
-  readonly rollbackAlarms: CloudwatchMetricAlarm[];
-  /** Their names, as the alarms' `alarm_name` attributes. */
-  readonly rollbackAlarmNames: string[];
+  /** Alarms that roll a deployment of each service back (≤ 10 each, the ECS and CodeDeploy limit), by service. */
+  readonly rollbackAlarms: Readonly<Record<string, CloudwatchMetricAlarm[]>>;
+  /** Their names, as the alarms' `alarm_name` attributes, by service. */
+  readonly rollbackAlarmNames: Readonly<Record<string, string[]>>;
   /** Every alarm that pages, as `alarm_name` attributes. */
   readonly alarmNames: string[] = [];
   readonly dashboardName: string;
@@ -92,18 +93,103 @@ export class Monitoring extends Construct {
   constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
     const ctx = props.context;
-    const svc = props.service;
     const topic = props.existingTopicArn
       ? undefined
       : new AlarmTopic(this, "topic", { context: ctx, subscriptions: props.subscriptions });
     this.topicArn = props.existingTopicArn ?? (topic as AlarmTopic).arn;
     this.topicKeyArn = topic?.keyArn ?? props.existingTopicKeyArn;
-    const naming = ctx.naming.child(svc.name);
+    const alarms: CloudwatchMetricAlarm[] = [];
+    const alarm = (spec: AlarmSpec, name: string, actions: string[], provider?: TerraformProvider) => {
+      const created = metricAlarm(this, spec, name, actions, actions, provider);
+      // The status widget shows the dashboard's region: a us-east-1 alarm is on the WAF graph instead.
+      if (!provider) alarms.push(created);
+      this.alarmNames.push(created.alarmName);
+      return created;
+    };
+    const [first] = props.services;
+    if (!first) throw new Error("monitoring: expected at least one service");
+    // The load balancer's own alarms (its 5XX, rejected connections) once, named after the environment.
+    const shared = this.serviceSpecs(first, props)
+      .filter(isLoadBalancerWide)
+      .map((spec) => ({ spec, created: alarm(spec, ctx.naming.name("generic", spec.id), [this.topicArn]) }));
+    const sharedRollback = shared.filter(({ spec }) => spec.rollback).map(({ created }) => created);
+    const rollbackAlarms: Record<string, CloudwatchMetricAlarm[]> = {};
+    const rollbackAlarmNames: Record<string, string[]> = {};
+    for (const [i, svc] of props.services.entries()) {
+      const naming = ctx.naming.child(svc.name);
+      // The first service keeps the one-service layout's construct ids (its state addresses).
+      const scoped = (id: string) => (i === 0 ? id : `${id}-${svc.name}`);
+      const own = this.serviceSpecs(svc, props)
+        .filter((spec) => !isLoadBalancerWide(spec))
+        .map((spec) => ({ spec, created: alarm(spec, naming.name("generic", spec.id), [this.topicArn]) }))
+        .filter(({ spec }) => spec.rollback)
+        .map(({ created }) => created);
+      const rollback = [...own, ...sharedRollback];
+      if (rollback.length > MAX_ROLLBACK_ALARMS) {
+        throw new Error(
+          `service ${svc.name}: at most ${MAX_ROLLBACK_ALARMS} rollback alarms, got ${rollback.length}`,
+        );
+      }
+      rollbackAlarms[svc.name] = rollback;
+      rollbackAlarmNames[svc.name] = rollback.map((a) => a.alarmName);
+      this.latencyScaling(svc, props, naming);
+      new DeploymentEvents(this, scoped("deployment-events"), {
+        context: ctx,
+        name: svc.name,
+        clusterArn: svc.clusterArn,
+        topicArn: this.topicArn,
+      });
+      for (const q of LOG_QUERIES) {
+        const groups = q.containers.map((c) => svc.logGroups[c]).filter((g): g is string => Boolean(g));
+        if (groups.length === 0) continue;
+        new CloudwatchQueryDefinition(this, scoped(`query-${q.id}`), {
+          name: `${ctx.naming.prefix}/${svc.name}/${q.id}`,
+          logGroupNames: groups,
+          queryString: q.query,
+        });
+      }
+    }
+    this.rollbackAlarms = rollbackAlarms;
+    this.rollbackAlarmNames = rollbackAlarmNames;
 
-    const targetGroups = [svc.targetGroupArnSuffix, svc.greenTargetGroupArnSuffix].filter(
-      (g): g is string => g !== undefined,
-    );
-    const specs = followTraffic(
+    for (const [i, natId] of props.natGatewayIds.entries()) {
+      const spec = natPortAllocationSpec(natId, i);
+      alarm(spec, ctx.naming.name("generic", spec.id), [this.topicArn]);
+    }
+    if (props.waf) {
+      const spec = wafBlockedSpikeSpec(props.waf, props.thresholds.wafBlockedRequests);
+      const where = this.wafAlarmRegion(props);
+      alarm(spec, ctx.naming.name("generic", spec.id), [where.topicArn], where.provider);
+    }
+
+    const dashboard = new CloudwatchDashboard(this, "dashboard", {
+      dashboardName: ctx.naming.name("generic"),
+      dashboardBody: dashboardBody({
+        region: ctx.region,
+        loadBalancer: first.loadBalancerArnSuffix,
+        services: props.services.map((svc) => ({
+          name: svc.name,
+          targetGroups: targetGroupsOf(svc),
+          cluster: svc.clusterName,
+          service: svc.serviceName,
+          webLogGroup: svc.logGroups.web ?? Object.values(svc.logGroups)[0],
+        })),
+        alarmArns: alarms.map((a) => a.arn),
+        waf: props.waf && {
+          webAcl: props.waf.webAclName,
+          region: props.waf.scope === "CLOUDFRONT" ? "us-east-1" : props.waf.region,
+          scopeRegion: props.waf.scope === "REGIONAL" ? props.waf.region : undefined,
+        },
+      }),
+    });
+
+    this.dashboardName = dashboard.dashboardName;
+  }
+
+  /** A service's alarm specs, with a copy per further target group of a blue/green pair. */
+  private serviceSpecs(svc: MonitoredService, props: MonitoringProps): AlarmSpec[] {
+    const targetGroups = targetGroupsOf(svc);
+    return followTraffic(
       (targetGroup) =>
         serviceAlarmSpecs({
           loadBalancer: svc.loadBalancerArnSuffix,
@@ -116,85 +202,25 @@ export class Monitoring extends Construct {
         }),
       targetGroups,
     );
-    const alarms: CloudwatchMetricAlarm[] = [];
-    const alarm = (spec: AlarmSpec, name: string, actions: string[], provider?: TerraformProvider) => {
-      const created = metricAlarm(this, spec, name, actions, actions, provider);
-      // The status widget shows the dashboard's region: a us-east-1 alarm is on the WAF graph instead.
-      if (!provider) alarms.push(created);
-      this.alarmNames.push(created.alarmName);
-      return created;
-    };
-    this.rollbackAlarms = specs
-      .map((spec) => ({ spec, created: alarm(spec, naming.name("generic", spec.id), [this.topicArn]) }))
-      .filter(({ spec }) => spec.rollback)
-      .map(({ created }) => created);
-    this.rollbackAlarmNames = this.rollbackAlarms.map((a) => a.alarmName);
-    if (this.rollbackAlarms.length > MAX_ROLLBACK_ALARMS) {
-      throw new Error(`at most ${MAX_ROLLBACK_ALARMS} rollback alarms, got ${this.rollbackAlarms.length}`);
-    }
+  }
 
+  /** The p90 latency alarms that drive a service's step scaling: they page no one, and OK changes nothing. */
+  private latencyScaling(svc: MonitoredService, props: MonitoringProps, naming: Naming): void {
     const scalePolicy = svc.latencyScaleOutPolicyArn;
-    if (scalePolicy) {
-      const scaling = followTraffic(
-        (tg) => [
-          latencyScaleOutSpec(
-            svc.loadBalancerArnSuffix,
-            tg,
-            props.thresholds.p90ScaleOutSeconds,
-            props.thresholds.latencyMinSamples,
-          ),
-        ],
-        targetGroups,
-      );
-      // Scaling only: no one is paged, and OK changes nothing. Each copy drives the same policy.
-      for (const spec of scaling) metricAlarm(this, spec, naming.name("generic", spec.id), [scalePolicy], []);
-    }
-    for (const [i, natId] of props.natGatewayIds.entries()) {
-      const spec = natPortAllocationSpec(natId, i);
-      alarm(spec, ctx.naming.name("generic", spec.id), [this.topicArn]);
-    }
-    if (props.waf) {
-      const spec = wafBlockedSpikeSpec(props.waf, props.thresholds.wafBlockedRequests);
-      const where = this.wafAlarmRegion(props);
-      alarm(spec, ctx.naming.name("generic", spec.id), [where.topicArn], where.provider);
-    }
-
-    new DeploymentEvents(this, "deployment-events", {
-      context: ctx,
-      name: svc.name,
-      clusterArn: svc.clusterArn,
-      topicArn: this.topicArn,
-    });
-
-    const dashboard = new CloudwatchDashboard(this, "dashboard", {
-      dashboardName: ctx.naming.name("generic"),
-      dashboardBody: dashboardBody({
-        region: ctx.region,
-        loadBalancer: svc.loadBalancerArnSuffix,
-        targetGroups,
-        cluster: svc.clusterName,
-        service: svc.serviceName,
-        alarmArns: alarms.map((a) => a.arn),
-        webLogGroup: svc.logGroups.web ?? Object.values(svc.logGroups)[0],
-        waf: props.waf && {
-          webAcl: props.waf.webAclName,
-          region: props.waf.scope === "CLOUDFRONT" ? "us-east-1" : props.waf.region,
-          scopeRegion: props.waf.scope === "REGIONAL" ? props.waf.region : undefined,
-        },
-      }),
-    });
-
-    this.dashboardName = dashboard.dashboardName;
-
-    for (const q of LOG_QUERIES) {
-      const groups = q.containers.map((c) => svc.logGroups[c]).filter((g): g is string => Boolean(g));
-      if (groups.length === 0) continue;
-      new CloudwatchQueryDefinition(this, `query-${q.id}`, {
-        name: `${ctx.naming.prefix}/${svc.name}/${q.id}`,
-        logGroupNames: groups,
-        queryString: q.query,
-      });
-    }
+    if (!scalePolicy) return;
+    const scaling = followTraffic(
+      (tg) => [
+        latencyScaleOutSpec(
+          svc.loadBalancerArnSuffix,
+          tg,
+          props.thresholds.p90ScaleOutSeconds,
+          props.thresholds.latencyMinSamples,
+        ),
+      ],
+      targetGroupsOf(svc),
+    );
+    // Each copy drives the same policy.
+    for (const spec of scaling) metricAlarm(this, spec, naming.name("generic", spec.id), [scalePolicy], []);
   }
 
   /**
@@ -225,6 +251,13 @@ export class Monitoring extends Construct {
   }
 }
 
+/** A service's target groups: its own, or its blue/green pair. */
+function targetGroupsOf(svc: MonitoredService): string[] {
+  return [svc.targetGroupArnSuffix, svc.greenTargetGroupArnSuffix].filter(
+    (g): g is string => g !== undefined,
+  );
+}
+
 /**
  * The specs of every target group traffic may be in: specs built for the first group, plus, for every spec
  * that watches one group only, a copy per other group (`green-<id>`). Specs that already cover every group
@@ -245,61 +278,4 @@ function followTraffic(build: (targetGroup: string) => AlarmSpec[], targetGroups
       })),
   );
   return [...specs, ...copies];
-}
-
-function metricAlarm(
-  scope: Construct,
-  spec: AlarmSpec,
-  name: string,
-  alarmActions: string[],
-  okActions: string[],
-  provider?: TerraformProvider,
-) {
-  return new CloudwatchMetricAlarm(scope, `alarm-${name}`, {
-    provider,
-    alarmName: name,
-    alarmDescription: spec.description,
-    comparisonOperator: spec.comparison,
-    threshold: spec.threshold,
-    evaluationPeriods: spec.evaluationPeriods,
-    datapointsToAlarm: spec.datapointsToAlarm,
-    treatMissingData: spec.treatMissingData,
-    ...(spec.metric ? singleMetric(spec.metric) : { metricQuery: mathQueries(spec) }),
-    alarmActions,
-    okActions,
-  });
-}
-
-function singleMetric(m: MetricSpec) {
-  const percentile = /^p\d/.test(m.stat);
-  return {
-    namespace: m.namespace,
-    metricName: m.metricName,
-    dimensions: m.dimensions,
-    period: m.periodSeconds,
-    // A percentile over a handful of requests says little: one slow request in a quiet minute must not page.
-    // Only for alarms that just page: those that act (rollback, scaling) use a sample guard (percentile-guard.ts).
-    ...(percentile
-      ? { extendedStatistic: m.stat, evaluateLowSampleCountPercentiles: "ignore" }
-      : { statistic: m.stat }),
-  };
-}
-
-function mathQueries(spec: AlarmSpec): CloudwatchMetricAlarmMetricQuery[] {
-  const math = spec.math;
-  if (!math) throw new Error(`alarm ${spec.id} has neither a metric nor metric math`);
-  return [
-    { id: "result", expression: math.expression, label: math.label, returnData: true },
-    ...Object.entries(math.metrics).map(([id, m]) => ({
-      id,
-      returnData: false,
-      metric: {
-        namespace: m.namespace,
-        metricName: m.metricName,
-        dimensions: m.dimensions,
-        stat: m.stat,
-        period: m.periodSeconds,
-      },
-    })),
-  ];
 }

@@ -18,6 +18,8 @@ export interface BlueGreenDeploymentProps {
   /** Production and test listeners, and the two target groups (blue first). */
   readonly productionListenerArn: string;
   readonly testListenerArn: string;
+  /** The service's listener rules on those listeners: what CodeDeploy points at the new group. */
+  readonly ruleArns: readonly string[];
   readonly targetGroups: readonly { readonly name: string; readonly arn: string }[];
   /** A predefined configuration name, or a custom canary/linear shift. */
   readonly trafficShift: TrafficShift;
@@ -100,8 +102,14 @@ export class BlueGreenDeployment extends Construct {
         },
         {
           sid: "ShiftListeners",
-          actions: ["elasticloadbalancing:ModifyListener", "elasticloadbalancing:ModifyRule"],
+          actions: ["elasticloadbalancing:ModifyListener"],
           resources: [props.productionListenerArn, props.testListenerArn],
+        },
+        {
+          // The service's traffic is on its rules (the listeners answer 404 by default): only its own.
+          sid: "ShiftRules",
+          actions: ["elasticloadbalancing:ModifyRule"],
+          resources: [...props.ruleArns],
         },
         {
           sid: "ReadLoadBalancing",

@@ -70,6 +70,7 @@ export function deployStage(
     serviceName: svc.serviceName,
     productionListenerArn: lb.productionListenerArn,
     testListenerArn: lb.testListenerArn,
+    ruleArns: lb.ruleArns,
     targetGroups: lb.targetGroups,
     trafficShift: props.blueGreen.trafficShift,
     terminationWaitMinutes: props.blueGreen.terminationWaitMinutes,

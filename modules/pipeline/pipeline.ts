@@ -5,12 +5,12 @@ import { EcrPullThroughCacheRule } from "@cdktf/provider-aws/lib/ecr-pull-throug
 import { Construct } from "constructs";
 import { AccessLogBucket } from "../../constructs/access-log-bucket";
 import { arn, type StackContext } from "../../constructs/context";
+import { ImageRepositories, type ImageRepository } from "../../constructs/image-repositories";
 import { KmsKey } from "../../constructs/kms-key";
 import { fitName } from "../../constructs/naming";
 import type { PolicyStatement } from "../../constructs/policy";
 import { SecureBucket } from "../../constructs/secure-bucket";
 import { ServiceRole } from "../../constructs/service-role";
-import { ImageRepositories, type ImageRepository } from "../service/repositories";
 import type { BlueGreenDeployment, RollbackAlarm, TrafficShift } from "./blue-green";
 import { BUILD_ENV, BUILDSPEC_PATH } from "./build-contract";
 import { BuildProject } from "./build-project";
@@ -20,6 +20,11 @@ export interface PipelineSettings {
   readonly repository: string;
   readonly branch: string;
   readonly connectionArn?: string;
+  /**
+   * The connection another service's pipeline of the environment created (its `connection_arn` attribute):
+   * used instead of creating one, so one approval serves both. @default none
+   */
+  readonly sharedConnectionArn?: string;
   readonly filePaths: string[];
   readonly executionMode: "QUEUED" | "SUPERSEDED";
   readonly manualApproval: boolean;
@@ -52,6 +57,8 @@ export interface DeliveryPipelineProps {
   readonly loadBalancer: {
     readonly productionListenerArn: string;
     readonly testListenerArn?: string;
+    /** The service's listener rules (production, and test for blue/green), which a blue/green shift rewrites. */
+    readonly ruleArns: readonly string[];
     readonly targetGroups: readonly { readonly name: string; readonly arn: string }[];
   };
   /** Monitoring's rollback alarms, by their attributes. */
@@ -69,6 +76,8 @@ export interface DeliveryPipelineProps {
 /** Amazon's mirror of Docker Hub's official images, which does not rate-limit builds. */
 const ECR_PUBLIC_LIBRARY = "public.ecr.aws/docker/library";
 const PULL_THROUGH_PREFIX = "docker-hub";
+/** ECR's limit on a pull-through cache rule's repository prefix. */
+const PULL_THROUGH_PREFIX_LIMIT = 30;
 
 /**
  * From a push to production: CodePipeline (V2, push trigger with path filters) takes the source through a
@@ -112,8 +121,9 @@ export class DeliveryPipeline extends Construct {
       sources: [{ bucket: artifacts, prefix: "artifacts/" }],
     });
 
-    if (s.connectionArn) {
-      this.connectionArn = s.connectionArn;
+    const given = s.connectionArn ?? s.sharedConnectionArn;
+    if (given) {
+      this.connectionArn = given;
     } else {
       const connection = new CodestarconnectionsConnection(this, "connection", {
         name: fitName(ctx.naming.name("generic", props.name), 32),
@@ -136,14 +146,19 @@ export class DeliveryPipeline extends Construct {
     const registry = `${ctx.account}.dkr.ecr.${ctx.region}.${ctx.dnsSuffix}`;
 
     const pullThrough = s.baseImageSource === "pull-through-cache";
+    // One rule per service's pipeline: a prefix is unique in the registry, so it carries the service's name.
+    const cachePrefix = fitName(
+      `${ctx.naming.prefix}-${props.name}-${PULL_THROUGH_PREFIX}`,
+      PULL_THROUGH_PREFIX_LIMIT,
+    );
     if (pullThrough) {
       new EcrPullThroughCacheRule(this, "docker-hub-cache", {
-        ecrRepositoryPrefix: `${ctx.naming.prefix}-${PULL_THROUGH_PREFIX}`,
+        ecrRepositoryPrefix: cachePrefix,
         upstreamRegistryUrl: "registry-1.docker.io",
         credentialArn: s.dockerHubCredentialsArn,
       });
     }
-    const cacheRepos = arn(ctx, "ecr", `repository/${ctx.naming.prefix}-${PULL_THROUGH_PREFIX}/*`);
+    const cacheRepos = arn(ctx, "ecr", `repository/${cachePrefix}/*`);
 
     const buildStatements: PolicyStatement[] = [
       // GetAuthorizationToken has no resource type: IAM accepts only "*".
@@ -196,7 +211,7 @@ export class DeliveryPipeline extends Construct {
         [BUILD_ENV.appBaseRepository]: repoEnv("app-base"),
         [BUILD_ENV.singleRepository]: repoEnv("node"),
         [BUILD_ENV.baseImageRegistry]: pullThrough
-          ? `${registry}/${ctx.naming.prefix}-${PULL_THROUGH_PREFIX}/library`
+          ? `${registry}/${cachePrefix}/library`
           : ECR_PUBLIC_LIBRARY,
         [BUILD_ENV.templateTaskDefinitionArn]: svc.templateTaskDefinitionArn,
         [BUILD_ENV.deploymentMode]: props.mode,

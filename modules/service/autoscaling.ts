@@ -16,13 +16,17 @@ export interface ServiceAutoscalingProps {
   readonly memoryTargetPercent: number;
   /**
    * Requests per target per minute to hold, and the ALB/target-group label the metric needs. With
-   * `acrossTargetGroups` (blue/green: CodeDeploy swaps target groups) the metric is the ALB's requests
-   * divided by the running tasks, which follows the traffic through a swap.
+   * `acrossTargetGroups` (blue/green: CodeDeploy swaps the service's two groups) the metric is the requests
+   * of the service's own groups, summed, divided by its running tasks, which follows the traffic through a
+   * swap and counts no other service's requests.
    */
   readonly requests: {
     readonly perTarget: number;
     readonly resourceLabel: string;
-    readonly acrossTargetGroups?: { readonly loadBalancerArnSuffix: string };
+    readonly acrossTargetGroups?: {
+      readonly loadBalancerArnSuffix: string;
+      readonly targetGroupArnSuffixes: string[];
+    };
   };
   readonly scaleInCooldownSeconds: number;
   readonly scaleOutCooldownSeconds: number;
@@ -88,17 +92,26 @@ export class ServiceAutoscaling extends Construct {
         ? {
             customizedMetricSpecification: {
               metrics: [
-                {
-                  id: "requests",
+                ...across.targetGroupArnSuffixes.map((targetGroup, i) => ({
+                  id: `group${i}`,
                   returnData: false,
                   metricStat: {
                     stat: "Sum",
                     metric: {
                       namespace: "AWS/ApplicationELB",
                       metricName: "RequestCount",
-                      dimensions: dims({ LoadBalancer: across.loadBalancerArnSuffix }),
+                      dimensions: dims({
+                        LoadBalancer: across.loadBalancerArnSuffix,
+                        TargetGroup: targetGroup,
+                      }),
                     },
                   },
+                })),
+                {
+                  // An idle group reports nothing: it counts as 0, not as a gap in the sum.
+                  id: "requests",
+                  expression: across.targetGroupArnSuffixes.map((_, i) => `FILL(group${i}, 0)`).join(" + "),
+                  returnData: false,
                 },
                 {
                   id: "tasks",
@@ -115,7 +128,7 @@ export class ServiceAutoscaling extends Construct {
                 {
                   id: "perTask",
                   expression: "requests / tasks",
-                  label: "ALB requests per running task",
+                  label: "The service's ALB requests per running task",
                   returnData: true,
                 },
               ],

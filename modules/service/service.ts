@@ -6,6 +6,7 @@ import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-securit
 import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import type { StackContext } from "../../constructs/context";
+import { ImageRepositories, type ImageRepository } from "../../constructs/image-repositories";
 import { EncryptedLogGroup } from "../../constructs/log-group";
 import type { PolicyStatement } from "../../constructs/policy";
 import { ServiceAutoscaling } from "./autoscaling";
@@ -20,7 +21,6 @@ import {
 } from "./code-deploy-fields";
 import { type ContainerMount, type ContainerSpec, containerDefinition } from "./container-definition";
 import { execMounts } from "./exec-mounts";
-import { ImageRepositories, type ImageRepository } from "./repositories";
 import { TaskRoles } from "./task-roles";
 
 /** One container of the task, as the images under docker/ define it. */
@@ -84,14 +84,19 @@ export interface WebServiceProps {
   readonly logRetentionDays: number;
   /** Key for container logs, images and exec sessions. */
   readonly kmsKeyArn: string;
-  /** The load balancer: its security group, the target group, and what must exist before the service. */
+  /**
+   * The load balancer: its security group, the service's own target group(s) and what must exist before the
+   * service (its listener rule: a target group ECS registers tasks in must be in use by the load balancer).
+   */
   readonly loadBalancer: {
     readonly securityGroupId: string;
+    /** The group the service starts in (blue). */
     readonly targetGroupArn: string;
-    /** `<alb arn suffix>/<target group arn suffix>`, for request-count scaling. */
+    /** `<alb arn suffix>/<target group arn suffix>` of that group, for request-count scaling. */
     readonly resourceLabel: string;
-    /** The ALB's ARN suffix, for request scaling that follows a blue/green swap. */
+    /** The ALB's ARN suffix and every one of the service's groups, for request scaling across a blue/green pair. */
     readonly arnSuffix: string;
+    readonly targetGroupArnSuffixes: string[];
     readonly listener: ITerraformDependable;
   };
 }
@@ -315,7 +320,10 @@ export class WebService extends Construct {
           resourceLabel: props.loadBalancer.resourceLabel,
           // Under CodeDeploy the live target group changes with every deployment.
           acrossTargetGroups: codeDeploy
-            ? { loadBalancerArnSuffix: props.loadBalancer.arnSuffix }
+            ? {
+                loadBalancerArnSuffix: props.loadBalancer.arnSuffix,
+                targetGroupArnSuffixes: props.loadBalancer.targetGroupArnSuffixes,
+              }
             : undefined,
         },
         scaleInCooldownSeconds: a.scaleInCooldownSeconds,

@@ -60,7 +60,7 @@ function addLoadBalancer(d: Diagram, stack: Stack, alb: Resource): void {
           alb.address,
           group.address,
           "request",
-          `${portLabel(listener.body)} if ${conditionLabel(rule.body)}`,
+          `${portLabel(listener.body)}${listenerRole(listener.body)} ${conditionLabel(rule.body)}`,
         );
       }
     }
@@ -72,9 +72,16 @@ function listenerRole(listener: Body): string {
   return listener.port === 443 || listener.port === 80 ? "" : " (test)";
 }
 
+/** What a service's rule matches: its hosts, its paths, and the header every request must carry. */
 function conditionLabel(rule: Body): string {
-  const header = rule.condition?.find((c: Body) => c.http_header)?.http_header;
-  return header ? `header ${header.http_header_name}` : "rule";
+  const conditions: Body[] = rule.condition ?? [];
+  const values = (key: string) => conditions.flatMap((c) => c[key]?.values ?? []);
+  const header = conditions.find((c) => c.http_header)?.http_header;
+  return [
+    ...values("host_header"),
+    ...values("path_pattern"),
+    ...(header ? [`+ header ${header.http_header_name}`] : []),
+  ].join(" ");
 }
 
 function addDistribution(d: Diagram, stack: Stack, distribution: Resource): void {

@@ -37,7 +37,7 @@ const CHAIN: Record<EdgeMode, string> = {
 function envIn(mode: EdgeMode, container: string, file = "config/prod.yaml"): Record<string, string> {
   const base = loadConfig(file);
   const config: EnvironmentConfig = { ...base, edge: { ...base.edge, mode } };
-  return { ...serviceContainers(config).find((c) => c.name === container)?.environment };
+  return { ...serviceContainers(config, config.services[0]).find((c) => c.name === container)?.environment };
 }
 const webEnvIn = (mode: EdgeMode) => envIn(mode, WEB.name);
 

@@ -271,8 +271,10 @@ describe("the production stack and render-deploy.sh agree on the load balancer's
   let buildEnv: Record<string, string>;
   beforeAll(() => {
     const json = synthConfig(loadConfig(join(__dirname, "..", "..", "config", "prod.yaml")));
-    [[, service]] = resourcesOf(json, "aws_ecs_service");
-    [[, taskDefinition]] = resourcesOf(json, "aws_ecs_task_definition");
+    // The blue/green site's (prod's api rolls).
+    const site = ([n]: [string, Body]) => n.startsWith("service-site_");
+    [[, service]] = resourcesOf(json, "aws_ecs_service").filter(site);
+    [[, taskDefinition]] = resourcesOf(json, "aws_ecs_task_definition").filter(site);
     const builds = resourcesOf(json, "aws_codebuild_project").filter(([n]) =>
       n.includes("pipeline_build_project"),
     );

@@ -60,7 +60,7 @@ describe("docker/ci/test-images.sh, web + app (the prod template)", () => {
       expect(args).toContain("--init");
       expect(valuesOf(args, "--cap-drop")).toEqual(["ALL"]);
       expect(valuesOf(args, "--ulimit")).toEqual(["nofile=65536:65536"]);
-      expect(valuesOf(args, "--stop-timeout")).toEqual([String(prod.service.stopTimeoutSeconds)]);
+      expect(valuesOf(args, "--stop-timeout")).toEqual([String(prod.services[0].stopTimeoutSeconds)]);
       expect(valuesOf(args, "--network")).toEqual([PREFIX]);
       expect(args.at(-1)).toBe(image);
     },
@@ -112,7 +112,7 @@ describe("docker/ci/test-images.sh, web + app (the prod template)", () => {
   it("stops web before app, each within the template's stopTimeout, then removes all it made", () => {
     run();
     const calls = docker().map((c) => c.join(" "));
-    const timeout = prod.service.stopTimeoutSeconds;
+    const timeout = prod.services[0].stopTimeoutSeconds;
     const stops = calls.filter((c) => c.startsWith("stop "));
     expect(stops).toEqual([`stop --time ${timeout} ${PREFIX}-web`, `stop --time ${timeout} ${PREFIX}-app`]);
     expect(calls.slice(-4)).toEqual([

@@ -27,6 +27,8 @@ const ARNS: Record<string, ArnRule> = {
     `arn:aws:codestar-connections:${at.region}:${at.account}:connection/${name}`,
   aws_lb_listener: (_, name, at) =>
     `arn:aws:elasticloadbalancing:${at.region}:${at.account}:listener/app/alb/0/${name}`,
+  aws_lb_listener_rule: (_, name, at) =>
+    `arn:aws:elasticloadbalancing:${at.region}:${at.account}:listener-rule/app/alb/0/1/${name}`,
   aws_ecs_task_definition: (b, _, at) =>
     `arn:aws:ecs:${at.region}:${at.account}:task-definition/${b.family}:1`,
 };

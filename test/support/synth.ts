@@ -63,3 +63,23 @@ export function policyOf(text: string): { Statement: Body[] } {
 
 /** A Terraform reference as cdktf writes it: `${aws_lb.name.arn}`. */
 export const ref = (type: string, name: string, attr = "id") => `\${${type}.${name}.${attr}}`;
+
+/**
+ * The stack without the resources of the named services (their `service-`, `routing-` and `pipeline-`
+ * scopes, and monitoring's resources named after them): for tests about one service of several.
+ */
+export function withoutServices(json: StackJson, names: readonly string[]): StackJson {
+  const theirs = (logicalName: string) =>
+    names.some(
+      (n) =>
+        [`service-${n}_`, `routing-${n}_`, `pipeline-${n}_`].some((p) => logicalName.startsWith(p)) ||
+        (logicalName.startsWith("monitoring_") && [`-${n}-`, `-${n}_`].some((p) => logicalName.includes(p))),
+    );
+  const resource = Object.fromEntries(
+    Object.entries(json.resource).map(([type, byName]) => [
+      type,
+      Object.fromEntries(Object.entries(byName).filter(([n]) => !theirs(n))),
+    ]),
+  );
+  return { ...json, resource };
+}

@@ -12,8 +12,12 @@ export const REQUEST_ID = "0f1e2d3c4b5a69788796a5b4c3d2e1f0";
 
 /** The task definition a config file synthesizes, as describe-task-definition answers it. */
 export function describedTemplate(configFile: string): string {
-  const json = synthConfig(loadConfig(configFile));
-  const [[, task]] = resourcesOf(json, "aws_ecs_task_definition");
+  const config = loadConfig(configFile);
+  const json = synthConfig(config);
+  // The first service's (prod's site: web + app; the minimal fixture's only one: node).
+  const [[, task]] = resourcesOf(json, "aws_ecs_task_definition").filter(([n]) =>
+    n.startsWith(`service-${config.services[0].name}_`),
+  );
   return JSON.stringify({
     taskDefinition: {
       family: task.family,

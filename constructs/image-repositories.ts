@@ -1,7 +1,7 @@
 import { EcrLifecyclePolicy } from "@cdktf/provider-aws/lib/ecr-lifecycle-policy";
 import { EcrRepository } from "@cdktf/provider-aws/lib/ecr-repository";
 import { Construct } from "constructs";
-import { dataLifecycle, type StackContext } from "../../constructs/context";
+import { dataLifecycle, type StackContext } from "./context";
 
 export interface ImageRepositoriesProps {
   readonly context: StackContext;
