@@ -5,7 +5,7 @@ import { App, Testing } from "cdktf";
 import { parseBootstrap } from "../config/load-bootstrap";
 import { inventoryOf, type SynthesizedStack } from "../modules/bootstrap/inventory";
 import type { Gaps } from "../scripts/lib/apply/apply-stack";
-import { runAsDeployer } from "../scripts/lib/apply/as-deployer";
+import { administratorOnly, runAsDeployer } from "../scripts/lib/apply/as-deployer";
 import { findMotoPython, MOTO_INSTALL } from "../scripts/lib/apply/moto";
 import { AUTH_GAPS, rewritePolicy, SIGNATURE_FIX, type Statement } from "../scripts/lib/apply/moto-auth-gaps";
 import { ADJUSTMENTS, EXCLUDED_TYPES, KNOWN_DRIFTS } from "../scripts/lib/apply/moto-gaps";
@@ -150,6 +150,27 @@ describe("rewriting the bootstrap's policies for moto's check", () => {
       expect([gap.id, gap.evidence]).toEqual([gap.id, expect.stringMatching(/^moto\//)]);
       expect([gap.id, readme.includes(gap.id)]).toEqual([gap.id, true]);
     }
+  });
+});
+
+describe("refusals a destroy as the deployer accepts", () => {
+  const trail = ["fws-prod-cloudtrail-222222222222-eu-west-1"];
+  const denial = (action: string, resource: string) => ({ action, resource, caller: "deployer" });
+
+  it("accepts only the guard rails' by design: the trail, its bucket and its log files", () => {
+    expect(administratorOnly(denial("cloudtrail:DeleteTrail", "*"), trail)).toBe(true);
+    expect(administratorOnly(denial("s3:DeleteBucket", `arn:aws:s3:::${trail[0]}`), trail)).toBe(true);
+    expect(administratorOnly(denial("s3:DeleteObject", `arn:aws:s3:::${trail[0]}/AWSLogs/x`), trail)).toBe(
+      true,
+    );
+  });
+
+  it("rejects the same actions on any other bucket, and any other action", () => {
+    expect(administratorOnly(denial("s3:DeleteBucket", "arn:aws:s3:::fws-prod-artifacts"), trail)).toBe(
+      false,
+    );
+    expect(administratorOnly(denial("s3:DeleteBucket", `arn:aws:s3:::${trail[0]}-copy`), trail)).toBe(false);
+    expect(administratorOnly(denial("logs:DeleteLogGroup", "*"), trail)).toBe(false);
   });
 });
 

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { DENY_AUDIT, DENY_AUDIT_LOGS } from "../../../facts/iam/fixed-actions";
+import { inventoryOf, type SynthesizedStack } from "../../../modules/bootstrap/inventory";
 import { terraformEnv } from "../offline-plan";
 import { destroyToEmpty, type Gaps, planNoChanges, refersTo, writeCopy } from "./apply-stack";
 import { type HostedZone, setMotoAuth, startMoto } from "./moto";
@@ -56,7 +57,7 @@ export interface DeployerResult {
 /** Denied to the deployer by design, also in a destroy: an administrator removes the trail and its logs. */
 export const ADMINISTRATOR_ONLY: readonly string[] = [...DENY_AUDIT, ...DENY_AUDIT_LOGS];
 
-interface Denial {
+export interface Denial {
   readonly action: string;
   readonly resource: string;
   readonly caller: string;
@@ -84,12 +85,12 @@ export async function runAsDeployer(
   });
   const failures: string[] = [];
   const rewritten: string[] = [];
-  const administratorOnly: string[] = [];
+  const byDesign: string[] = [];
   let drifts: string[] = [];
   const denials = () => readDenials(denialsFile);
   try {
     const env: NodeJS.ProcessEnv = { ...terraformEnv(options.workRoot), ...NO_ESCAPE_ENV };
-    log(`  bootstrap applied as the account's root on ${moto.endpoint}`);
+    log(`  apply the bootstrap as the account's root on ${moto.endpoint}`);
     const rootEnv = { ...env };
     writeCopy(scenario.bootstrap, bootstrapDir, moto.endpoint, options.gaps, rootEnv, undefined, (p) => {
       rewritten.push(...rewritePolicies(p, options.authGaps ?? AUTH_GAPS));
@@ -99,8 +100,8 @@ export async function runAsDeployer(
     const roleArn = bootstrap
       ? await output(bootstrapDir, rootEnv, scenario.deployerOutput, failures)
       : undefined;
-    if (roleArn) {
-      const session = await assumeRole(moto.endpoint, roleArn, scenario.name);
+    const session = roleArn ? await assumeRole(moto.endpoint, roleArn, scenario.name, failures) : undefined;
+    if (roleArn && session) {
       await setMotoAuth(moto.endpoint, true);
       log(`  apply as ${roleArn} (moto's IAM check on)`);
       const prepared = writeCopy(scenario.environment, stackDir, moto.endpoint, options.gaps, env, session);
@@ -115,10 +116,11 @@ export async function runAsDeployer(
           log,
         );
       const before = denials().length;
+      const trailBuckets = inventoryOf(prepared.json as SynthesizedStack).trailBuckets;
       await destroyToEmpty(stackDir, env, failures, log, async () => {
         const met = denials().slice(before);
-        if (met.length === 0 || !met.every((d) => ADMINISTRATOR_ONLY.includes(d.action))) return undefined;
-        administratorOnly.push(...new Set(met.map(show)));
+        if (met.length === 0 || !met.every((d) => administratorOnly(d, trailBuckets))) return undefined;
+        byDesign.push(...new Set(met.map(show)));
         await setMotoAuth(moto.endpoint, false);
         // Only the credentials change: the copy keeps prevent_destroy lifted.
         const json = JSON.parse(readFileSync(join(stackDir, "cdk.tf.json"), "utf8"));
@@ -134,7 +136,7 @@ export async function runAsDeployer(
   }
   const denied = denials()
     .map(show)
-    .filter((d) => !administratorOnly.includes(d));
+    .filter((d) => !byDesign.includes(d));
   for (const d of new Set(denied)) failures.push(`denied to the deployer: ${d}`);
   const ok = failures.length === 0;
   if (ok) rmSync(dir, { recursive: true, force: true });
@@ -144,7 +146,7 @@ export async function runAsDeployer(
     failures,
     rewritten,
     denied,
-    administratorOnly,
+    administratorOnly: byDesign,
     drifts,
     seconds: Math.round((Date.now() - started) / 1000),
     dir,
@@ -152,6 +154,15 @@ export async function runAsDeployer(
 }
 
 const show = (d: Denial) => `${d.action} on ${d.resource}`;
+
+/** A refusal the guard rails make by design: the trail's deletion, or its bucket's and log files'. */
+export function administratorOnly(d: Denial, trailBuckets: readonly string[]): boolean {
+  if (!ADMINISTRATOR_ONLY.includes(d.action)) return false;
+  if (!d.action.startsWith("s3:")) return true;
+  return trailBuckets.some(
+    (b) => d.resource === `arn:aws:s3:::${b}` || d.resource.startsWith(`arn:aws:s3:::${b}/`),
+  );
+}
 
 function readDenials(file: string): Denial[] {
   if (!existsSync(file)) return [];
@@ -206,7 +217,12 @@ async function output(
 }
 
 /** sts:AssumeRole while moto's IAM check is off (its trust policy is not what this proves). */
-async function assumeRole(endpoint: string, roleArn: string, session: string): Promise<Credentials> {
+async function assumeRole(
+  endpoint: string,
+  roleArn: string,
+  session: string,
+  failures: string[],
+): Promise<Credentials | undefined> {
   const body = new URLSearchParams({
     Action: "AssumeRole",
     Version: "2011-06-15",
@@ -231,7 +247,11 @@ async function assumeRole(endpoint: string, roleArn: string, session: string): P
     field("SecretAccessKey"),
     field("SessionToken"),
   ];
-  if (!response.ok || !accessKeyId || !secretAccessKey || !sessionToken)
-    throw new Error(`moto: AssumeRole of ${roleArn} answered ${response.status}: ${xml.slice(0, 300)}`);
+  if (!response.ok || !accessKeyId || !secretAccessKey || !sessionToken) {
+    failures.push(
+      `assume the deployer: AssumeRole of ${roleArn} answered ${response.status}: ${xml.slice(0, 300)}`,
+    );
+    return undefined;
+  }
   return { accessKeyId, secretAccessKey, sessionToken };
 }
