@@ -123,7 +123,7 @@ function synthesizeAsDeployer(name: string, file: string, root: string): Deploye
 function reportAsDeployer(r: DeployerResult): void {
   console.log(
     r.ok
-      ? `✔ ${r.name}: applied, planned with no changes and destroyed as the deployer, nothing denied (${r.seconds} s)`
+      ? `✔ ${r.name}: applied, planned with no changes and destroyed as the deployer, nothing denied${r.administratorOnly.length > 0 ? " but by design" : ""} (${r.seconds} s)`
       : `✘ ${r.name}: failed (${r.seconds} s)`,
   );
   for (const g of r.rewritten) console.log(`  bootstrap's policies in the copy (moto-auth-gaps.ts): ${g}`);
