@@ -9,9 +9,13 @@ import { basename, extname, join } from "node:path";
 import { App } from "cdktf";
 import { parse, stringify } from "yaml";
 import { type EnvironmentConfig, parseEnvironment } from "../config/load";
+import { loadBootstrap } from "../config/load-bootstrap";
+import { addStacks } from "../stacks/app";
 import { EnvironmentStack } from "../stacks/environment-stack";
 import { runScenario, type Scenario, type ScenarioResult } from "./lib/apply/apply-stack";
+import { type DeployerResult, type DeployerScenario, runAsDeployer } from "./lib/apply/as-deployer";
 import { findMotoPython, killRunningMotos, MOTO_INSTALL } from "./lib/apply/moto";
+import { MOTO_AUTH_UNCHECKED } from "./lib/apply/moto-auth-gaps";
 import { ADJUSTMENTS, EXCLUDED_TYPES, KNOWN_DRIFTS } from "./lib/apply/moto-gaps";
 import { killRunningTerraforms } from "./lib/apply/terraform";
 
@@ -40,6 +44,21 @@ const SCENARIOS: Record<string, Phase[]> = {
     { file: "config/dev.yaml", patch: { services: { site: { deployment: { mode: "blueGreen" } } } } },
   ],
 };
+
+/**
+ * Environments applied as their deployer: config/bootstrap.yaml's bootstrap of the environment's account
+ * first (as the root), then the environment with the deployer's session (as-deployer.ts).
+ */
+const AS_DEPLOYER: Record<string, string> = {
+  "dev:as-deployer": "config/dev.yaml",
+  "prod:as-deployer": "config/prod.yaml",
+};
+
+/**
+ * Left out of a run that names no scenario: `<env>:as-deployer` applies, plans and destroys the same
+ * stack (as `npm run synth` writes it, its roles with the boundary) and checks everything these do.
+ */
+const SUPERSEDED = ["dev", "prod"];
 
 function loadPhase(phase: Phase): EnvironmentConfig {
   const name = basename(phase.file, extname(phase.file));
@@ -79,6 +98,44 @@ function synthesize(name: string, phases: Phase[], root: string): Scenario {
   return { name, account: configs[0].account, zones, phases: dirs };
 }
 
+/** The environment and its account's bootstrap (with this environment only), synthesized in one app. */
+function synthesizeAsDeployer(name: string, file: string, root: string): DeployerScenario {
+  const config = loadPhase({ file });
+  const { bootstrap, errors } = loadBootstrap("config");
+  if (!bootstrap)
+    throw new Error(errors.join("\n") || "config/bootstrap.yaml: expected a bootstrap, got none");
+  const outdir = join(root, "synth", name);
+  mkdirSync(outdir, { recursive: true });
+  const app = new App({ outdir });
+  addStacks(app, [config], bootstrap);
+  app.synth();
+  const domain = config.loadBalancer.domain;
+  const zones = domain ? [{ name: domain.name.split(".").slice(1).join("."), id: domain.hostedZoneId }] : [];
+  return {
+    name,
+    account: config.account,
+    zones,
+    bootstrap: join(outdir, "stacks", `bootstrap-${config.account}`),
+    deployerOutput: `${config.name.replace(/-/g, "_")}_deployer_role_arn`,
+    environment: join(outdir, "stacks", config.name),
+  };
+}
+
+function reportAsDeployer(r: DeployerResult): void {
+  console.log(
+    r.ok
+      ? `✔ ${r.name}: applied, planned with no changes and destroyed as the deployer, nothing denied${r.administratorOnly.length > 0 ? " but by design" : ""} (${r.seconds} s)`
+      : `✘ ${r.name}: failed (${r.seconds} s)`,
+  );
+  for (const g of r.rewritten) console.log(`  bootstrap's policies in the copy (moto-auth-gaps.ts): ${g}`);
+  for (const a of r.administratorOnly)
+    console.log(`  destroyed as the root, denied to the deployer by design: ${a}`);
+  for (const d of r.drifts) console.log(`  known moto drift: ${d}`);
+  console.log(`  not checked by moto: ${MOTO_AUTH_UNCHECKED.join("; ")}`);
+  for (const f of r.failures) console.error(`  FAIL ${f}`);
+  if (!r.ok && KEEP) console.error(`  work directory kept: ${r.dir}`);
+}
+
 function report(r: ScenarioResult): void {
   const outcome = r.ok
     ? `✔ ${r.name}: applied, planned with no changes, destroyed to an empty state`
@@ -107,24 +164,38 @@ async function main(): Promise<number> {
     return 1;
   }
   const wanted = process.argv.slice(2);
-  const unknown = wanted.filter((w) => !(w in SCENARIOS));
+  const all = [...Object.keys(SCENARIOS), ...Object.keys(AS_DEPLOYER)];
+  const unknown = wanted.filter((w) => !all.includes(w));
   if (unknown.length > 0) {
-    console.error(`No scenario named ${unknown.join(", ")} (have: ${Object.keys(SCENARIOS).join(", ")})`);
+    console.error(`No scenario named ${unknown.join(", ")} (have: ${all.join(", ")})`);
     return 1;
   }
   const root = mkdtempSync(join(tmpdir(), "fws-apply-"));
   cleanupOnExit(root);
   process.setSourceMapsEnabled(false);
-  const names = wanted.length > 0 ? wanted : Object.keys(SCENARIOS);
+  const names = wanted.length > 0 ? wanted : all.filter((n) => !SUPERSEDED.includes(n));
   let failed = 0;
+  const gaps = { excluded: EXCLUDED_TYPES, adjustments: ADJUSTMENTS, drifts: KNOWN_DRIFTS };
   try {
     for (const name of names) {
       console.log(`${name}: synthesizing`);
+      if (name in AS_DEPLOYER) {
+        const scenario = synthesizeAsDeployer(name, AS_DEPLOYER[name], root);
+        const result = await runAsDeployer(scenario, {
+          workRoot: join(root, "work"),
+          python,
+          gaps,
+          log: (line) => console.log(line),
+        });
+        reportAsDeployer(result);
+        if (!result.ok) failed += 1;
+        continue;
+      }
       const scenario = synthesize(name, SCENARIOS[name], root);
       const result = await runScenario(scenario, {
         workRoot: join(root, "work"),
         python,
-        gaps: { excluded: EXCLUDED_TYPES, adjustments: ADJUSTMENTS, drifts: KNOWN_DRIFTS },
+        gaps,
         log: (line) => console.log(line),
       });
       report(result);

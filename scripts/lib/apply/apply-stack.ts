@@ -4,7 +4,7 @@ import { placeholderVariables, terraformEnv } from "../offline-plan";
 import { judgePlan } from "./drift";
 import { type HostedZone, REPLAY_MARK, startMoto } from "./moto";
 import type { Adjustment, ExcludedType, KnownDrift } from "./moto-gaps";
-import { APPLY_STATE, motoOverride, NO_ESCAPE_ENV } from "./override";
+import { APPLY_STATE, type Credentials, motoOverride, NO_ESCAPE_ENV } from "./override";
 import {
   liftPreventDestroy,
   type PreparedStack,
@@ -130,26 +130,32 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   };
 }
 
-/** Writes the prepared copy of one phase's stack and its override; adds its variables' placeholders to env. */
-function writeCopy(
+/**
+ * Writes the prepared copy of one phase's stack and its override (signing with `credentials`); adds its
+ * variables' placeholders to env. `edit` changes the prepared copy before it is written.
+ */
+export function writeCopy(
   phase: string,
   stackDir: string,
   endpoint: string,
   gaps: Gaps,
   env: NodeJS.ProcessEnv,
+  credentials?: Credentials,
+  edit?: (prepared: PreparedStack) => void,
 ): PreparedStack {
   cpSync(phase, stackDir, { recursive: true, filter: (src) => !src.includes("/.terraform") });
   const stackJson = JSON.parse(readFileSync(join(phase, "cdk.tf.json"), "utf8")) as StackJson;
   const prepared = prepareForMoto(stackJson, gaps.excluded, gaps.adjustments);
+  edit?.(prepared);
   writeFileSync(join(stackDir, "cdk.tf.json"), JSON.stringify(prepared.json, null, 2));
-  const override = motoOverride(stackJson as Parameters<typeof motoOverride>[0], endpoint);
+  const override = motoOverride(stackJson as Parameters<typeof motoOverride>[0], endpoint, credentials);
   writeFileSync(join(stackDir, "moto_override.tf.json"), JSON.stringify(override, null, 2));
   Object.assign(env, placeholderVariables(stackJson as Parameters<typeof placeholderVariables>[0]));
   return prepared;
 }
 
 /** The plan after the apply must propose nothing, or only known drifts; returns those it showed. */
-async function planNoChanges(
+export async function planNoChanges(
   dir: string,
   env: NodeJS.ProcessEnv,
   drifts: Gaps["drifts"],
@@ -193,7 +199,7 @@ function outputChanges(plan: { output_changes?: Record<string, { actions: string
 }
 
 /** The addresses each resource of the copy refers to or depends on. */
-function refersTo(json: StackJson): (address: string) => readonly string[] {
+export function refersTo(json: StackJson): (address: string) => readonly string[] {
   return (address) => {
     const [type, name] = address.split(".");
     return references(json.resource?.[type]?.[name]);
@@ -203,12 +209,15 @@ function refersTo(json: StackJson): (address: string) => readonly string[] {
 /**
  * Destroys everything the apply made and requires an empty state afterwards. Only here is prevent_destroy
  * lifted in the copy, so the apply and the plan ran with the stack's own lifecycle; returns where.
+ * `secondPass` may accept a first pass's errors (and prepare the second pass): it returns why, or
+ * undefined to let them fail the scenario.
  */
-async function destroyToEmpty(
+export async function destroyToEmpty(
   dir: string,
   env: NodeJS.ProcessEnv,
   failures: string[],
   log: (line: string) => void,
+  secondPass?: (errors: string[]) => Promise<string | undefined>,
 ): Promise<string[]> {
   const stateList = async (when: string) => {
     const list = await terraform(["state", "list", `-state=${APPLY_STATE}`], dir, env);
@@ -233,6 +242,12 @@ async function destroyToEmpty(
   if (destroy.errors.length > 0 && destroy.errors.every((e) => /NotFound/.test(e))) {
     log(`  destroy again after: ${destroy.errors.join("; ")}`);
     destroy = await destroyOnce();
+  } else if (destroy.errors.length > 0 && secondPass) {
+    const why = await secondPass(destroy.errors);
+    if (why) {
+      log(`  destroy again: ${why}`);
+      destroy = await destroyOnce();
+    }
   }
   failures.push(...destroy.errors.map((e) => `destroy: ${e}`));
   const left = await stateList("after");

@@ -33,6 +33,12 @@ export interface MotoOptions {
   readonly zones: readonly HostedZone[];
   /** moto's request log goes here. */
   readonly logFile: string;
+  /**
+   * Prepares moto's IAM check (off until setMotoAuth): each request it refuses is appended here as one
+   * JSON line (action, resource, caller), and bodiless requests verify (moto-auth-gaps.ts,
+   * SIGNATURE_FIX). @default neither
+   */
+  readonly denialsFile?: string;
 }
 
 export interface Moto {
@@ -53,17 +59,42 @@ export interface Moto {
  * The SDK sends the same amz-sdk-invocation-id with every attempt of one call, so a later attempt whose
  * id was answered gets that answer again, as if the first response had arrived. Each replay is logged as
  * `REPLAY_MARK <attempt> <action>` and the scenario prints them.
+ *
+ * With a denials file, every request moto's IAM check refuses is recorded there first (moto's answer
+ * names the action only for query-protocol services, EC2, IAM, SNS, ELB, and none names the resource it
+ * checked), and a GET, HEAD or DELETE without a body is verified as signed: over an empty payload
+ * (SIGNATURE_FIX).
  */
 export const REPLAY_MARK = "fws-replayed-retry";
 const LAUNCHER = `
-import io, json, sys, threading
+import json, sys, threading
 from collections import OrderedDict
 from urllib.parse import parse_qs
 from moto.route53.models import HostedZoneIdentifier, route53_backends
 from moto.utilities.id_generator import moto_id_manager
+from moto.iam.access_control import IAMRequestBase
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 from werkzeug.serving import run_simple
-account, zones, port = sys.argv[1], json.loads(sys.argv[2]), int(sys.argv[3])
+account, zones, port, denials = sys.argv[1], json.loads(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+if denials:
+    checked = IAMRequestBase.check_action_permitted
+    def recorded(self, resource):
+        try:
+            checked(self, resource)
+        except Exception as error:
+            if "AccessDenied" in type(error).__name__:
+                with open(denials, "a") as out:
+                    caller = getattr(self._access_key, "arn", "")
+                    out.write(json.dumps({"action": self._action, "resource": resource, "caller": caller}) + "\\n")
+            raise
+    IAMRequestBase.check_action_permitted = recorded
+    made = IAMRequestBase._create_aws_request
+    def bodiless(self):
+        request = made(self)
+        if self._method in ("GET", "HEAD", "DELETE") and not self._body:
+            request.data = b""
+        return request
+    IAMRequestBase._create_aws_request = bodiless
 for zone in zones:
     name = zone["name"].rstrip(".") + "."
     moto_id_manager.set_custom_id(HostedZoneIdentifier(account, name, None), zone["id"])
@@ -112,7 +143,7 @@ export async function startMoto(options: MotoOptions): Promise<Moto> {
   const log = openSync(options.logFile, "a");
   const child = spawn(
     options.python,
-    ["-c", LAUNCHER, options.account, JSON.stringify(options.zones), `${port}`],
+    ["-c", LAUNCHER, options.account, JSON.stringify(options.zones), `${port}`, options.denialsFile ?? ""],
     {
       stdio: ["ignore", log, log],
       env: {
@@ -132,6 +163,16 @@ export async function startMoto(options: MotoOptions): Promise<Moto> {
     throw error;
   }
   return { endpoint, pid: child.pid ?? -1, stop: () => stopChild(child) };
+}
+
+/**
+ * Switches moto's IAM check on or off for every later request (`POST /moto-api/reset-auth`, which sets
+ * INITIAL_NO_AUTH_ACTION_COUNT and restarts moto's request count): on, every signed request is checked
+ * against its caller's identity policies; off, every request passes, as the account's root would.
+ */
+export async function setMotoAuth(endpoint: string, on: boolean): Promise<void> {
+  const response = await fetch(`${endpoint}/moto-api/reset-auth`, { method: "POST", body: on ? "0" : "inf" });
+  if (!response.ok) throw new Error(`moto at ${endpoint}: reset-auth answered ${response.status}`);
 }
 
 function freePort(): Promise<number> {

@@ -99,9 +99,24 @@ export const NO_ESCAPE_ENV = {
   NO_PROXY: "127.0.0.1,localhost",
 } as const;
 
+/** Credentials the provider signs with: moto's checks them only while its IAM check is on. */
+export interface Credentials {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  /** An assumed role's session token. @default none (an IAM user's key) */
+  readonly sessionToken?: string;
+}
+
+/** Any key passes while moto's IAM check is off: the account's root, in effect. */
+export const ROOT_CREDENTIALS: Credentials = {
+  accessKeyId: "moto-apply-test",
+  secretAccessKey: "moto-apply-test",
+};
+
 export function motoOverride(
   stackJson: { provider?: Record<string, Record<string, unknown>[]> },
   endpoint: string,
+  credentials: Credentials = ROOT_CREDENTIALS,
 ): object {
   const blocks = stackJson.provider?.aws ?? [];
   return {
@@ -109,8 +124,9 @@ export function motoOverride(
     provider: {
       aws: blocks.map((block) => ({
         ...(block.alias ? { alias: block.alias } : {}),
-        access_key: "moto-apply-test",
-        secret_key: "moto-apply-test",
+        access_key: credentials.accessKeyId,
+        secret_key: credentials.secretAccessKey,
+        ...(credentials.sessionToken ? { token: credentials.sessionToken } : {}),
         skip_metadata_api_check: true,
         s3_use_path_style: true,
         // An API moto does not implement fails within seconds instead of after the provider's 25 retries;
