@@ -71,9 +71,10 @@ export function routingChecks(env: RoutedEnvironment, add: AddIssue): void {
   for (const [name, priority] of rulePriorities(entries)) {
     const other = byPriority.get(priority);
     if (other) {
+      const derived = env.services[name].routing.priority === undefined;
       add(
         at(name, "routing", "priority"),
-        `expected a listener rule priority no other service has, got ${priority} (also services.${other})`,
+        `expected a listener rule priority no other service has, got ${priority} (also services.${other})${derived ? "; it was derived from the service's name and routing: give routing.priority" : ""}`,
       );
     } else byPriority.set(priority, name);
   }
