@@ -57,6 +57,17 @@ describe("a services map", () => {
     expect(p.docs).toBeLessThan(p.site);
   });
 
+  it("accepts ten names on the certificate: the domain and nine hosts", () => {
+    const text = TWO.replace(
+      "  site:\n",
+      "  site:\n    routing: { hosts: [a.example.com, b.example.com, c.example.com, d.example.com, e.example.com] }\n",
+    ).replace(
+      'paths: ["/api/*"]',
+      'paths: ["/api/*"], hosts: [f.example.com, g.example.com, h.example.com, i.example.com]',
+    );
+    expect(errorsOf(text)).toEqual([]);
+  });
+
   it("keeps every service's derived priority when services are added, removed or reordered", () => {
     // Rules whose priorities move in one apply collide (PriorityInUse): no service's priority may depend on
     // the others.
@@ -152,6 +163,19 @@ describe("a bad services map", () => {
         )
         .replace("  api:", "  svc6:"),
       "config/test.yaml: services.svc6.routing.priority: expected a listener rule priority no other service has, got 29330 (also services.svc2); it was derived from the service's name and routing: give routing.priority",
+    ],
+    [
+      "more host names than an ACM certificate holds",
+      TWO.replace(
+        "  site:\n",
+        "  site:\n    routing: { hosts: [a.example.com, b.example.com, c.example.com, d.example.com, e.example.com] }\n",
+      )
+        .replace(
+          'paths: ["/api/*"]',
+          'paths: ["/api/*"], hosts: [f.example.com, g.example.com, h.example.com, i.example.com]',
+        )
+        .concat('  docs:\n    images: { tag: "1" }\n    routing: { hosts: [j.example.com] }\n'),
+      "config/test.yaml: services: expected at most 10 names on the load balancer's certificate (ACM's default quota: loadBalancer.domain.name and every service's routing.hosts together), got 11",
     ],
     [
       "a priority outside the ALB's range",
