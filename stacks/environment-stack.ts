@@ -211,6 +211,7 @@ export class EnvironmentStack extends TerraformStack {
       priority: svc.routing.priority,
       requiredHeader: lb.requiredHeader,
       blueGreen,
+      liveColor: blueGreen ? svc.deployment.blueGreen.liveTargetGroup : undefined,
       adoptOneServiceTargetGroups: first,
     });
   }

@@ -1,4 +1,5 @@
 import { parseEnvironment } from "../config/load";
+import { derivedPriority } from "../config/routing";
 
 /** A valid two-service environment; each case edits it into one problem. */
 const TWO = `
@@ -28,26 +29,70 @@ const errorsOf = (text: string, name?: string) => {
 };
 
 describe("a services map", () => {
-  it("gives the catch-all the last priority and a routed service a derived one", () => {
+  it("gives the catch-all the last priority and a routed service one derived from its own name and routing", () => {
     const result = parse(TWO);
     if ("errors" in result) throw new Error(result.errors.join("\n"));
     const priorities = Object.fromEntries(
       result.environment.services.map((s) => [s.name, s.routing.priority]),
     );
-    expect(priorities).toEqual({ site: 50000, api: 100 });
+    expect(priorities).toEqual({
+      site: 50000,
+      api: derivedPriority({ name: "api", routing: { hosts: [], paths: ["/api/*"] } }),
+    });
+    expect(priorities.api).toBeLessThan(50000);
   });
 
   it("orders derived priorities by specificity, not by the file's order", () => {
     const text = TWO.replace(
       '    routing: { paths: ["/api/*"] }',
-      '    routing: { paths: ["/api/*"] }\n  admin:\n    images: { tag: "1" }\n    routing: { hosts: [admin.example.com], paths: ["/x/*"] }',
+      '    routing: { paths: ["/api/*"] }\n  admin:\n    images: { tag: "1" }\n    routing: { hosts: [admin.example.com], paths: ["/x/*"] }\n  docs:\n    images: { tag: "1" }\n    routing: { hosts: [docs.example.com] }\n  v2:\n    images: { tag: "1" }\n    routing: { paths: ["/api/v2/*"] }',
     );
     const result = parse(text);
     if ("errors" in result) throw new Error(result.errors.join("\n"));
-    const priorities = Object.fromEntries(
-      result.environment.services.map((s) => [s.name, s.routing.priority]),
+    const p = Object.fromEntries(result.environment.services.map((s) => [s.name, s.routing.priority]));
+    // host and path, then paths only (the longer first), then hosts only, then the catch-all
+    expect(p.admin).toBeLessThan(p.v2);
+    expect(p.v2).toBeLessThan(p.api);
+    expect(p.api).toBeLessThan(p.docs);
+    expect(p.docs).toBeLessThan(p.site);
+  });
+
+  it("accepts ten names on the certificate: the domain and nine hosts", () => {
+    const text = TWO.replace(
+      "  site:\n",
+      "  site:\n    routing: { hosts: [a.example.com, b.example.com, c.example.com, d.example.com, e.example.com] }\n",
+    ).replace(
+      'paths: ["/api/*"]',
+      'paths: ["/api/*"], hosts: [f.example.com, g.example.com, h.example.com, i.example.com]',
     );
-    expect(priorities).toEqual({ site: 50000, api: 200, admin: 100 });
+    expect(errorsOf(text)).toEqual([]);
+  });
+
+  it("keeps every service's derived priority when services are added, removed or reordered", () => {
+    // Rules whose priorities move in one apply collide (PriorityInUse): no service's priority may depend on
+    // the others.
+    const prioritiesOf = (text: string) => {
+      const result = parse(text);
+      if ("errors" in result) throw new Error(result.errors.join("\n"));
+      return new Map(result.environment.services.map((s) => [s.name, s.routing.priority]));
+    };
+    const before = prioritiesOf(TWO);
+    const added = prioritiesOf(
+      TWO.replace(
+        "  site:\n",
+        '  admin:\n    images: { tag: "1" }\n    routing: { paths: ["/admin/*"] }\n  docs:\n    images: { tag: "1" }\n    routing: { paths: ["/api/v/*"] }\n  site:\n',
+      ),
+    );
+    const reordered = prioritiesOf(
+      TWO.replace(/ {2}site:\n {4}images: \{ tag: "1.0.0" \}\n/, "").concat(
+        '  site:\n    images: { tag: "1.0.0" }\n',
+      ),
+    );
+    for (const [name, priority] of before) {
+      expect(added.get(name)).toBe(priority);
+      expect(reordered.get(name)).toBe(priority);
+    }
+    expect([...reordered.keys()]).toEqual(["api", "site"]);
   });
 
   it("accepts the one-service form as a one-entry map named after service.name", () => {
@@ -108,6 +153,29 @@ describe("a bad services map", () => {
         'paths: ["/api/*"], priority: 7',
       ),
       "config/test.yaml: services.api.routing.priority: expected a listener rule priority no other service has, got 7 (also services.site)",
+    ],
+    [
+      "two services whose derived priorities meet",
+      TWO.replace('paths: ["/api/*"]', 'paths: ["/aa/*"]')
+        .replace(
+          "  site:\n",
+          '  svc2:\n    images: { tag: "1" }\n    routing: { paths: ["/bb/*"] }\n  site:\n',
+        )
+        .replace("  api:", "  svc6:"),
+      "config/test.yaml: services.svc6.routing.priority: expected a listener rule priority no other service has, got 29330 (also services.svc2); it was derived from the service's name and routing: give routing.priority",
+    ],
+    [
+      "more host names than an ACM certificate holds",
+      TWO.replace(
+        "  site:\n",
+        "  site:\n    routing: { hosts: [a.example.com, b.example.com, c.example.com, d.example.com, e.example.com] }\n",
+      )
+        .replace(
+          'paths: ["/api/*"]',
+          'paths: ["/api/*"], hosts: [f.example.com, g.example.com, h.example.com, i.example.com]',
+        )
+        .concat('  docs:\n    images: { tag: "1" }\n    routing: { hosts: [j.example.com] }\n'),
+      "config/test.yaml: services: expected at most 10 names on the load balancer's certificate (ACM's default quota: loadBalancer.domain.name and every service's routing.hosts together), got 11",
     ],
     [
       "a priority outside the ALB's range",

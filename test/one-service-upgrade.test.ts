@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { loadConfig, type StackJson, synthConfig } from "./support/synth";
+import { configFromText, loadConfig, type StackJson, synthConfig } from "./support/synth";
 
 /**
  * A one-service environment upgraded to several-services code: the same resources as before, apart from the
@@ -73,5 +73,32 @@ describe.each([
     const rules = Object.values(json.resource.aws_lb_listener_rule);
     expect(rules).toHaveLength(1);
     expect(rules[0].priority).toBe(50000);
+  });
+});
+
+describe("a blue/green service upgraded while its green group serves", () => {
+  // The one-service listeners ignored their default action, which CodeDeploy left on whichever group went
+  // live last: the new rules must start there, or the service's traffic goes to an empty group.
+  const ruleTargets = (liveTargetGroup?: string) => {
+    const text = readFileSync("config/prod.yaml", "utf8").replace(
+      "      blueGreen:\n",
+      `      blueGreen:\n${liveTargetGroup ? `        liveTargetGroup: ${liveTargetGroup}\n` : ""}`,
+    );
+    const json = synthConfig(configFromText(text, "config/prod.yaml", "prod"));
+    const rules = json.resource.aws_lb_listener_rule;
+    return ["routing-site_rule", "routing-site_test-rule"].map((prefix) => {
+      const [, rule] = Object.entries(rules).find(([id]) => id.startsWith(`${prefix}_`)) ?? [];
+      return rule?.action[0].target_group_arn;
+    });
+  };
+
+  it("creates the service's rules forwarding to the group deployment.blueGreen.liveTargetGroup names", () => {
+    const green = "${aws_lb_target_group.routing-site_target-group-green_5C5604EE.arn}";
+    expect(ruleTargets("green")).toEqual([green, green]);
+  });
+
+  it("creates them forwarding to the blue group by default", () => {
+    const blue = "${aws_lb_target_group.routing-site_target-group_0965202A.arn}";
+    expect(ruleTargets()).toEqual([blue, blue]);
   });
 });

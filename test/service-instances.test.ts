@@ -111,7 +111,7 @@ describe("dev's rules: one host split by path", () => {
       ]),
     );
     expect(rules).toEqual({
-      "routing-api": { priority: 100, condition: [{ path_pattern: { values: ["/api/*"] } }] },
+      "routing-api": { priority: 29267, condition: [{ path_pattern: { values: ["/api/*"] } }] },
       "routing-site": { priority: 50000, condition: [{ path_pattern: { values: ["/*"] } }] },
     });
   });

@@ -30,6 +30,13 @@ const blueGreen = z.strictObject({
   testListenerPort: port.default(8443),
   /** Who may reach the test listener (never the internet). @default [] (nobody: only CodeDeploy's hooks) */
   testListenerCidrs: z.array(cidrBlock).default([]),
+  /**
+   * The group the service's listener rules forward to when they are created; afterwards CodeDeploy moves them
+   * and Terraform leaves their action alone. `green` only when upgrading a deployed one-service environment
+   * whose production listener forwards to the green group (README: "Upgrading a one-service environment").
+   * @default "blue"
+   */
+  liveTargetGroup: z.enum(["blue", "green"]).default("blue"),
 });
 
 export const deployment = z.strictObject({

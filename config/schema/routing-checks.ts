@@ -1,10 +1,12 @@
+import { ACM_LIMITS } from "../../facts/acm";
 import { ALB_LIMITS, conditionValues, isCatchAll, routeClaims, rulePriorities } from "../routing";
 import type { AddIssue } from "./common";
+import { CLOUDFRONT_MODES } from "./edge";
 
 /** The parts of an environment the routing checks read. */
 interface RoutedEnvironment {
   readonly loadBalancer: { readonly domain?: { readonly name: string } };
-  readonly edge: { readonly mode: string };
+  readonly edge: { readonly mode: string; readonly originSubdomain: string };
   readonly services: Readonly<
     Record<
       string,
@@ -71,13 +73,35 @@ export function routingChecks(env: RoutedEnvironment, add: AddIssue): void {
   for (const [name, priority] of rulePriorities(entries)) {
     const other = byPriority.get(priority);
     if (other) {
+      const derived = env.services[name].routing.priority === undefined;
       add(
         at(name, "routing", "priority"),
-        `expected a listener rule priority no other service has, got ${priority} (also services.${other})`,
+        `expected a listener rule priority no other service has, got ${priority} (also services.${other})${derived ? "; it was derived from the service's name and routing: give routing.priority" : ""}`,
       );
     } else byPriority.set(priority, name);
   }
   testListenerChecks(entries, add);
+  certificateNameChecks(env, add);
+}
+
+/**
+ * Every host of every service is a name on the load balancer's certificate (and CloudFront's), beside the
+ * domain and, behind CloudFront, the origin name: ACM refuses more names than its quota on the first apply.
+ */
+function certificateNameChecks(env: RoutedEnvironment, add: AddIssue): void {
+  const domain = env.loadBalancer.domain?.name;
+  if (!domain) return;
+  const origin = (CLOUDFRONT_MODES as readonly string[]).includes(env.edge.mode)
+    ? [`${env.edge.originSubdomain}.${domain}`]
+    : [];
+  const hosts = Object.values(env.services).flatMap((s) => s.routing.hosts);
+  const names = new Set([domain, ...origin, ...hosts]);
+  if (names.size > ACM_LIMITS.namesPerCertificate) {
+    add(
+      ["services"],
+      `expected at most ${ACM_LIMITS.namesPerCertificate} names on the load balancer's certificate (ACM's default quota: loadBalancer.domain.name${origin.length ? ", the CloudFront origin name" : ""} and every service's routing.hosts together), got ${names.size}`,
+    );
+  }
 }
 
 /** Every blue/green service's test rules are on the one test listener: one port, one list of clients. */

@@ -36,6 +36,11 @@ export interface ServiceRoutingProps {
   readonly requiredHeader?: { readonly name: string; readonly values: string[] };
   /** A blue/green pair of target groups, and a rule on the test listener. @default false (one group) */
   readonly blueGreen?: boolean;
+  /**
+   * Blue/green: the group the rules forward to when they are created (CodeDeploy's afterwards): the one that
+   * serves traffic when a deployed one-service environment is upgraded. @default "blue"
+   */
+  readonly liveColor?: "blue" | "green";
   /** Take over the one-service layout's target groups (`moved` blocks). @default false */
   readonly adoptOneServiceTargetGroups?: boolean;
 }
@@ -78,12 +83,15 @@ export class ServiceRouting extends Construct {
           ),
         }
       : undefined;
+    if (props.liveColor === "green" && !props.blueGreen)
+      throw new Error(`service ${props.target.name}: a live green group needs blue/green`);
+    const live = this.targetGroups[props.liveColor === "green" ? 1 : 0];
     const rule = (ruleId: string, listener: LbListener) =>
       new LbListenerRule(this, ruleId, {
         listenerArn: listener.arn,
         priority: props.priority,
         condition: conditions,
-        action: [{ type: "forward", targetGroupArn: this.targetGroup.arn }],
+        action: [{ type: "forward", targetGroupArn: live.arn }],
         lifecycle,
       });
     this.productionRule = rule("rule", props.listeners.production);
