@@ -112,7 +112,12 @@ export class Monitoring extends Construct {
     const shared = this.serviceSpecs(first, props)
       .filter(isLoadBalancerWide)
       .map((spec) => ({ spec, created: alarm(spec, ctx.naming.name("generic", spec.id), [this.topicArn]) }));
-    const sharedRollback = shared.filter(({ spec }) => spec.rollback).map(({ created }) => created);
+    // A load-balancer-wide alarm cannot tell whose requests failed: with several services it pages, but
+    // rolls back no one's deployment (another service's 5XX would undo this one's release).
+    const sharedRollback =
+      props.services.length === 1
+        ? shared.filter(({ spec }) => spec.rollback).map(({ created }) => created)
+        : [];
     const rollbackAlarms: Record<string, CloudwatchMetricAlarm[]> = {};
     const rollbackAlarmNames: Record<string, string[]> = {};
     for (const [i, svc] of props.services.entries()) {
