@@ -104,7 +104,7 @@ describe("rewriting the bootstrap's policies for moto's check", () => {
         {
           Sid: "Topics",
           Effect: "Allow",
-          Action: ["sns:CreateTopic", "s3:GetEncryptionConfiguration"],
+          Action: ["sns:CreateTopic", "s3:ListBucket"],
           Resource: ["arn:aws:sns:eu-west-1:1:fws-tiny-*", "arn:aws:s3:::fws-tiny-*"],
           Condition: { StringEquals: { "aws:ResourceTag/project": "fws" } },
         },
@@ -123,7 +123,7 @@ describe("rewriting the bootstrap's policies for moto's check", () => {
       {
         Sid: "Topics",
         Effect: "Allow",
-        Action: ["s3:GetEncryptionConfiguration", "s3:GetBucketEncryption"],
+        Action: ["s3:ListBucket", "s3:HeadBucket"],
         Resource: ["arn:aws:sns:eu-west-1:1:fws-tiny-*", "arn:aws:s3:::fws-tiny-*"],
         Condition: { StringEquals: { "aws:ResourceTag/project": "fws" } },
       },
