@@ -130,6 +130,10 @@ function reportAsDeployer(r: DeployerResult): void {
   for (const g of r.rewritten) console.log(`  bootstrap's policies in the copy (moto-auth-gaps.ts): ${g}`);
   for (const a of r.administratorOnly)
     console.log(`  destroyed as the root, denied to the deployer by design: ${a}`);
+  if (r.destroyedAsRoot.length > 0)
+    console.log(
+      `  destroyed as the root after those refusals, so not proven for the deployer: ${r.destroyedAsRoot.join(", ")}`,
+    );
   for (const d of r.drifts) console.log(`  known moto drift: ${d}`);
   console.log(`  not checked by moto: ${MOTO_AUTH_UNCHECKED.join("; ")}`);
   for (const f of r.failures) console.error(`  FAIL ${f}`);

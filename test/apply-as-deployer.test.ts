@@ -7,7 +7,13 @@ import { inventoryOf, type SynthesizedStack } from "../modules/bootstrap/invento
 import type { Gaps } from "../scripts/lib/apply/apply-stack";
 import { administratorOnly, runAsDeployer } from "../scripts/lib/apply/as-deployer";
 import { findMotoPython, MOTO_INSTALL } from "../scripts/lib/apply/moto";
-import { AUTH_GAPS, rewritePolicy, SIGNATURE_FIX, type Statement } from "../scripts/lib/apply/moto-auth-gaps";
+import {
+  AUTH_GAPS,
+  rewritePolicy,
+  S3_ACTION_NAMES,
+  SIGNATURE_FIX,
+  type Statement,
+} from "../scripts/lib/apply/moto-auth-gaps";
 import { ADJUSTMENTS, EXCLUDED_TYPES, KNOWN_DRIFTS } from "../scripts/lib/apply/moto-gaps";
 import type { PreparedStack } from "../scripts/lib/apply/prune";
 import { BootstrapStack } from "../stacks/bootstrap-stack";
@@ -98,7 +104,7 @@ describe("rewriting the bootstrap's policies for moto's check", () => {
         {
           Sid: "Topics",
           Effect: "Allow",
-          Action: ["sns:CreateTopic", "s3:GetEncryptionConfiguration"],
+          Action: ["sns:CreateTopic", "s3:ListBucket"],
           Resource: ["arn:aws:sns:eu-west-1:1:fws-tiny-*", "arn:aws:s3:::fws-tiny-*"],
           Condition: { StringEquals: { "aws:ResourceTag/project": "fws" } },
         },
@@ -117,7 +123,7 @@ describe("rewriting the bootstrap's policies for moto's check", () => {
       {
         Sid: "Topics",
         Effect: "Allow",
-        Action: ["s3:GetEncryptionConfiguration", "s3:GetBucketEncryption"],
+        Action: ["s3:ListBucket", "s3:HeadBucket"],
         Resource: ["arn:aws:sns:eu-west-1:1:fws-tiny-*", "arn:aws:s3:::fws-tiny-*"],
         Condition: { StringEquals: { "aws:ResourceTag/project": "fws" } },
       },
@@ -142,6 +148,35 @@ describe("rewriting the bootstrap's policies for moto's check", () => {
       "cloudwatch as monitoring": 1,
       "S3 action names": 1,
     });
+  });
+
+  it("adds to the real bootstrap's policies no action but moto's name of one the policy has with the same effect", () => {
+    const policies = Object.entries(
+      (bootstrapJson() as { resource: { aws_iam_policy: Record<string, { policy: string }> } }).resource
+        .aws_iam_policy,
+    );
+    expect(policies.length).toBeGreaterThan(0);
+    const asArray = (a: string | string[]) => ([] as string[]).concat(a);
+    const sameAs = (action: string): string =>
+      action.startsWith("monitoring:")
+        ? `cloudwatch:${action.slice(11)}`
+        : (S3_ACTION_NAMES[action] ?? action);
+    const added: string[] = [];
+    for (const [name, { policy }] of policies) {
+      const before = (JSON.parse(policy) as { Statement: Statement[] }).Statement;
+      const after = (JSON.parse(rewritePolicy(policy).text) as { Statement: Statement[] }).Statement;
+      const allowed = (effect: string) =>
+        new Set(before.filter((s) => s.Effect === effect).flatMap((s) => asArray(s.Action)));
+      for (const s of after) {
+        // Each action of a rewritten statement is one its effect had, or moto's name for one it had.
+        const had = allowed(s.Effect);
+        for (const a of asArray(s.Action)) if (!had.has(sameAs(a))) added.push(`${name}: ${s.Effect} ${a}`);
+      }
+      // Only a Deny with a condition is left out; every unconditional Deny stays, whole.
+      const denies = (list: Statement[]) => list.filter((s) => s.Effect === "Deny" && !s.Condition);
+      expect([name, denies(after).length]).toEqual([name, denies(before).length]);
+    }
+    expect(added).toEqual([]);
   });
 
   it("names each gap with moto's source as evidence, and the README lists each", () => {
@@ -196,5 +231,13 @@ describe("applying as the deployer in moto", () => {
       ),
       "denied to the deployer: sns:CreateTopic on *",
     ]);
+    // The refused caller is the deployer's session, not the root's key the bootstrap was applied with.
+    const callers = readFileSync(join(result.dir, "denials.jsonl"), "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => (JSON.parse(l) as { caller: string }).caller);
+    expect(new Set(callers)).toEqual(
+      new Set([expect.stringMatching(new RegExp(`^arn:aws:sts::${ACCOUNT}:assumed-role/.+/missing$`))]),
+    );
   });
 });

@@ -34,7 +34,7 @@ export interface DeployerRunOptions {
   readonly gaps: Gaps;
   /** The rewrites of the bootstrap's policies in the copy. @default AUTH_GAPS */
   readonly authGaps?: readonly AuthGap[];
-  /** Changes the bootstrap's prepared copy after the rewrites (a test removes an action). */
+  /** Changes the bootstrap's prepared copy before the rewrites (a test removes an action). */
   readonly editBootstrap?: (prepared: PreparedStack) => void;
   readonly log?: (line: string) => void;
 }
@@ -49,6 +49,11 @@ export interface DeployerResult {
   readonly denied: string[];
   /** Denials the destroy met that only an administrator may do, by design (the audit trail). */
   readonly administratorOnly: string[];
+  /**
+   * Addresses the destroy's second pass removed as the account's root after those refusals: the trail, its
+   * bucket, and whatever they depend on that the first pass never reached (unproven for the deployer).
+   */
+  readonly destroyedAsRoot: string[];
   readonly drifts: string[];
   readonly seconds: number;
   readonly dir: string;
@@ -86,6 +91,8 @@ export async function runAsDeployer(
   const failures: string[] = [];
   const rewritten: string[] = [];
   const byDesign: string[] = [];
+  const asRoot: string[] = [];
+  let destroyFrom = Number.POSITIVE_INFINITY;
   let drifts: string[] = [];
   const denials = () => readDenials(denialsFile);
   try {
@@ -93,8 +100,9 @@ export async function runAsDeployer(
     log(`  apply the bootstrap as the account's root on ${moto.endpoint}`);
     const rootEnv = { ...env };
     writeCopy(scenario.bootstrap, bootstrapDir, moto.endpoint, options.gaps, rootEnv, undefined, (p) => {
-      rewritten.push(...rewritePolicies(p, options.authGaps ?? AUTH_GAPS));
+      // The edit first: an action a test takes out of the generated policies is out before moto's names are added.
       options.editBootstrap?.(p);
+      rewritten.push(...rewritePolicies(p, options.authGaps ?? AUTH_GAPS));
     });
     const bootstrap = await initAndApply(bootstrapDir, rootEnv, failures, "bootstrap");
     const roleArn = bootstrap
@@ -115,12 +123,13 @@ export async function runAsDeployer(
           failures,
           log,
         );
-      const before = denials().length;
+      destroyFrom = denials().length;
       const trailBuckets = inventoryOf(prepared.json as SynthesizedStack).trailBuckets;
       await destroyToEmpty(stackDir, env, failures, log, async () => {
-        const met = denials().slice(before);
+        const met = denials().slice(destroyFrom);
         if (met.length === 0 || !met.every((d) => administratorOnly(d, trailBuckets))) return undefined;
         byDesign.push(...new Set(met.map(show)));
+        asRoot.push(...(await stateList(stackDir, env, failures)));
         await setMotoAuth(moto.endpoint, false);
         // Only the credentials change: the copy keeps prevent_destroy lifted.
         const json = JSON.parse(readFileSync(join(stackDir, "cdk.tf.json"), "utf8"));
@@ -134,9 +143,10 @@ export async function runAsDeployer(
   } finally {
     await moto.stop();
   }
+  // Only the destroy's refusals may be by design: the same refusal in the apply or the plan fails.
   const denied = denials()
     .map(show)
-    .filter((d) => !byDesign.includes(d));
+    .filter((d, i) => i < destroyFrom || !byDesign.includes(d));
   for (const d of new Set(denied)) failures.push(`denied to the deployer: ${d}`);
   const ok = failures.length === 0;
   if (ok) rmSync(dir, { recursive: true, force: true });
@@ -147,6 +157,7 @@ export async function runAsDeployer(
     rewritten,
     denied,
     administratorOnly: byDesign,
+    destroyedAsRoot: asRoot,
     drifts,
     seconds: Math.round((Date.now() - started) / 1000),
     dir,
@@ -200,6 +211,14 @@ async function initAndApply(
     return false;
   }
   return true;
+}
+
+/** The addresses still in the copy's state. */
+async function stateList(dir: string, env: NodeJS.ProcessEnv, failures: string[]): Promise<string[]> {
+  const list = await terraform(["state", "list", `-state=${APPLY_STATE}`], dir, env);
+  if (list.status !== 0)
+    failures.push(`state list before the destroy as the root: ${list.errors.join("; ")}`);
+  return list.stdout.split("\n").filter((l) => l.trim() !== "");
 }
 
 async function output(

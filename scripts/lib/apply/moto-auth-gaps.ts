@@ -30,42 +30,27 @@ const list = (v: string | string[] | undefined): string[] =>
 const service = (action: string) => action.split(":")[0];
 
 /**
- * S3 operations whose action moto names after the API (or otherwise) where IAM names another: moto's
- * name is added beside IAM's. moto/s3/responses.py sets `self.data["Action"]` per handler (the name
- * checked); IAM's names: the Service Authorization Reference for Amazon S3.
+ * S3 operations moto checks under a name IAM does not use: moto's name is added beside IAM's. moto checks
+ * an S3 request before its handler runs, under the name `ACTION_MAP` gives its method and query
+ * (moto/s3/responses.py `_set_action`); the names handlers set afterwards (`self.data["Action"] =
+ * "GetBucketEncryption"`, …) are never checked. A query ACTION_MAP lacks is checked under the method's
+ * DEFAULT: see S3_CHECKED_AS.
  */
 export const S3_ACTION_NAMES: Readonly<Record<string, string>> = {
-  // HeadBucket: `ACTION_MAP["BUCKET"]["HEAD"]["DEFAULT"] = "HeadBucket"`; IAM authorizes it as ListBucket.
+  // ACTION_MAP["BUCKET"]["HEAD"]["DEFAULT"] = "HeadBucket"; IAM authorizes HeadBucket as ListBucket.
   "s3:HeadBucket": "s3:ListBucket",
-  // list_objects: `self.data["Action"] = "ListObjects"`; IAM: ListBucket.
-  "s3:ListObjects": "s3:ListBucket",
-  // list_objects_v2: `self.data["Action"] = "ListObjectsV2"`; IAM: ListBucket.
-  "s3:ListObjectsV2": "s3:ListBucket",
-  // list_object_versions: `self.data["Action"] = "ListObjectVersions"`; IAM: ListBucketVersions.
-  "s3:ListObjectVersions": "s3:ListBucketVersions",
-  // get_bucket_encryption: `self.data["Action"] = "GetBucketEncryption"`; IAM: GetEncryptionConfiguration.
-  "s3:GetBucketEncryption": "s3:GetEncryptionConfiguration",
-  // get_bucket_lifecycle: `self.data["Action"] = "GetBucketLifecycleConfiguration"`; IAM: GetLifecycleConfiguration.
-  "s3:GetBucketLifecycleConfiguration": "s3:GetLifecycleConfiguration",
-  // get_bucket_cors: `self.data["Action"] = "GetBucketCors"`; IAM: GetBucketCORS.
-  "s3:GetBucketCors": "s3:GetBucketCORS",
-  // get_bucket_accelerate_configuration: `"GetBucketAccelerateConfiguration"`; IAM: GetAccelerateConfiguration.
-  "s3:GetBucketAccelerateConfiguration": "s3:GetAccelerateConfiguration",
-  // get_bucket_replication: `"GetBucketReplication"`; IAM: GetReplicationConfiguration.
-  "s3:GetBucketReplication": "s3:GetReplicationConfiguration",
-  // get_object_lock_configuration: `"GetObjectLockConfiguration"`; IAM: GetBucketObjectLockConfiguration.
-  "s3:GetObjectLockConfiguration": "s3:GetBucketObjectLockConfiguration",
-  // get_public_access_block: `"GetPublicAccessBlock"`; IAM: GetBucketPublicAccessBlock.
-  "s3:GetPublicAccessBlock": "s3:GetBucketPublicAccessBlock",
-  // ACTION_MAP["BUCKET"]["PUT"]["public_access_block"] = "PutPublicAccessBlock"; IAM: PutBucketPublicAccessBlock.
-  "s3:PutPublicAccessBlock": "s3:PutBucketPublicAccessBlock",
-  // ACTION_MAP["BUCKET"]["DELETE"]["public_access_block"] = "DeletePublicAccessBlock"; IAM: PutBucketPublicAccessBlock.
-  "s3:DeletePublicAccessBlock": "s3:PutBucketPublicAccessBlock",
-  // get_bucket_notification: `"GetBucketNotificationConfiguration"`; IAM: GetBucketNotification.
-  "s3:GetBucketNotificationConfiguration": "s3:GetBucketNotification",
-  // delete_objects: `self.data["Action"] = "DeleteObjects"`; IAM authorizes each key as DeleteObject.
-  "s3:DeleteObjects": "s3:DeleteObject",
 };
+
+/**
+ * Bucket subresources the stacks configure that ACTION_MAP lacks (or names by a key S3's query never
+ * carries: `public_access_block` for `?publicAccessBlock`): moto checks them under the method's DEFAULT,
+ * so the IAM action is not proven; the DEFAULT is checked instead.
+ */
+export const S3_CHECKED_AS: readonly string[] = [
+  "GET ?encryption, ?publicAccessBlock, ?object-lock, ?replication, ?ownershipControls as s3:ListBucket",
+  "PUT ?encryption, ?publicAccessBlock, ?object-lock, ?replication, ?ownershipControls as s3:CreateBucket",
+  "DELETE ?encryption, ?publicAccessBlock, ?replication, ?ownershipControls as s3:DeleteBucket",
+];
 
 /** IAM's action → moto's names for it (the inverse of S3_ACTION_NAMES). */
 const MOTO_NAMES_OF: ReadonlyMap<string, string[]> = Object.entries(S3_ACTION_NAMES).reduce(
@@ -114,8 +99,9 @@ export const AUTH_GAPS: readonly AuthGap[] = [
   {
     id: "S3 action names",
     reason:
-      "moto checks some S3 operations under a name IAM does not use (S3_ACTION_NAMES): the copy allows moto's name beside IAM's",
-    evidence: 'moto/s3/responses.py: `self.data["Action"] = …` in each handler, and ACTION_MAP',
+      "moto checks HeadBucket under its own name where IAM checks ListBucket (S3_ACTION_NAMES): the copy allows moto's name beside IAM's",
+    evidence:
+      'moto/s3/responses.py ACTION_MAP["BUCKET"]["HEAD"]["DEFAULT"] = "HeadBucket", checked in _bucket_response before head_bucket',
     rewrite: (s) => alias(s, (a) => MOTO_NAMES_OF.get(a) ?? []),
   },
 ];
@@ -132,6 +118,7 @@ export const MOTO_AUTH_UNCHECKED: readonly string[] = [
   "the permissions boundary (moto collects a role's inline and attached policies only)",
   "conditions of an Allow (tags, iam:PassedToService, iam:PermissionsBoundary: met whatever the request)",
   "the resources of every service but S3 (checked against `*`)",
+  `the S3 actions of bucket settings moto checks under another name (${S3_CHECKED_AS.join("; ")})`,
   "actions a service checks on the caller's behalf (iam:PassRole, iam:CreateServiceLinkedRole)",
   "sts:GetCallerIdentity (always allowed) and the state backend (the copy's state is local)",
   "the actions of the types moto-gaps.ts leaves out (never applied)",
