@@ -107,7 +107,7 @@ describe("dev: public ALB with a regional web ACL, one shared NAT gateway, rolli
     expect(
       labels("dev", `${pipeline}/TestAndBuildImages`, one("dev", "aws_ecr_repository", "repositories_web_")),
     ).toEqual(["push"]);
-    expect(labels("dev", "alarms:monitoring", service)).toEqual(["roll back (4)"]);
+    expect(labels("dev", "alarms:monitoring", service)).toEqual(["roll back (3)"]);
     // The api's own pipeline deploys the api.
     const api = one("dev", "aws_codepipeline", "pipeline-api");
     expect(labels("dev", `${api}/RollingDeploy`, one("dev", "aws_ecs_service", "service-api"))).toEqual([
@@ -151,7 +151,7 @@ describe("prod: CloudFront VPC origin to an internal ALB, a NAT gateway per AZ, 
       "blue/green: CodeDeployDefault.ECSCanary10Percent5Minutes",
     ]);
     expect(labels("prod", "alarms:monitoring", `${pipeline}/BlueGreenDeploy`)).toEqual([
-      "stop and roll back (7)",
+      "stop and roll back (6)",
     ]);
     expect(labels("prod", `${pipeline}/Approve`, one("prod", "aws_sns_topic", "monitoring_topic_"))).toEqual([
       "approval needed",
